@@ -1,0 +1,1 @@
+"""Example driver: one Ubuntu server running Docker (see README.rst)."""

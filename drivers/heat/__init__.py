@@ -1,0 +1,1 @@
+"""Shared Heat machinery of the drivers: declarative parameter tables, rendering, stack calls."""

@@ -1,0 +1,298 @@
+"""A driver whose clusters are Heat stacks: create, PATCH-scale, delete, batched observation.
+
+Subclasses provide :meth:`HeatDriver.definition` (parameters) and :attr:`HeatDriver.outputs`
+(how stack outputs map back to the cluster). Heat stack states become cluster states here, at
+the driver edge (:func:`magnum_clone.common.states.from_stack_status`).
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from heatclient import exc as heat_exc
+
+from magnum_clone.common import exceptions as exc
+from magnum_clone.common import states
+from magnum_clone.common.clients import heat
+from magnum_clone.conf import CONF
+from magnum_clone_drivers.base import ClusterView, Driver, Observation
+from magnum_clone_drivers.heat.template_def import RenderInput, StackSpec, TemplateDefinition
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutputMap:
+    """Which stack outputs hold the addresses, and how the API address is written."""
+
+    api_address: str
+    masters: str
+    masters_private: str
+    minions: str
+    minions_private: str
+    format_api: Callable[[str, ClusterView], str]
+    node_count_param: str = "number_of_minions"
+    master_count_param: str = "number_of_masters"
+    coe_version_param: str | None = None
+    # None: the template cannot choose which nodes go (Heat removes the newest members).
+    nodes_to_remove_param: str | None = "minions_to_remove"
+    # The worker ResourceGroup: when set, a scale-down with no nodes named chooses the members
+    # to remove itself (highest index first), logs the choice and passes it to Heat.
+    worker_group: str | None = None
+
+
+def service_account_keypair(key_size: int = 2048) -> tuple[str, str]:
+    """A new RSA key pair for signing Kubernetes service-account tokens: (public PEM,
+    private PEM, unencrypted PKCS#8)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode("ascii")
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM,
+        serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+    return public, private
+
+
+def _outputs(stack: Any) -> dict[str, Any]:
+    return {o["output_key"]: o.get("output_value") for o in (stack.outputs or [])}
+
+
+def _addr_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value if v]
+
+
+class HeatDriver(Driver):
+    outputs: OutputMap
+    # the template parameters of the service-account key pair (CA rotation replaces it)
+    service_account_key_params: tuple[str, str] = ("kube_service_account_key",
+                                                   "kube_service_account_private_key")
+
+    @abc.abstractmethod
+    def definition(self) -> TemplateDefinition:
+        """The driver's template path and parameter table."""
+
+    def lookups(self, context: Any, view: ClusterView) -> dict[str, Any]:
+        """Values rendering needs that come from outside the cluster row (before render)."""
+        return {}
+
+    # ---- rendering ---------------------------------------------------------------------
+    def render(self, view: ClusterView, lookups: Mapping[str, Any], timeout_mins: int
+               ) -> StackSpec:
+        return self.definition().render(RenderInput(view, lookups),
+                                        name_suffix=secrets.token_hex(4),
+                                        timeout_mins=timeout_mins)
+
+    # ---- operations --------------------------------------------------------------------
+    def create_cluster(self, context: Any, view: ClusterView, timeout_minutes: int) -> str:
+        spec = self.render(view, self.lookups(context, view), timeout_minutes)
+        hc = heat.client(view.cluster["project_id"])
+        try:
+            resp = hc.stacks.create(stack_name=spec.stack_name, template=spec.template,
+                                    files=spec.files, environment=spec.environment,
+                                    parameters=spec.parameters, tags=",".join(spec.tags),
+                                    timeout_mins=spec.timeout_mins, disable_rollback=True)
+        except heat_exc.HTTPBadRequest as e:
+            raise exc.InvalidParameterValue(err=_heat_message(e)) from e
+        return str(resp["stack"]["id"])
+
+    def scale_cluster(self, context: Any, view: ClusterView, *, nodegroup: Mapping[str, Any],
+                      node_count: int, nodes_to_remove: Sequence[str], rollback: bool) -> None:
+        stack_id = view.cluster["stack_id"]
+        params: dict[str, Any] = {self.outputs.node_count_param: node_count}
+        if nodes_to_remove and self.outputs.nodes_to_remove_param:
+            params[self.outputs.nodes_to_remove_param] = list(nodes_to_remove)
+        elif nodes_to_remove:
+            LOG.warning("Cluster %s: driver %s cannot choose nodes to remove; ignoring %s",
+                        view.cluster["uuid"], self.name, ", ".join(nodes_to_remove))
+        hc = heat.client(view.cluster["project_id"])
+        if not nodes_to_remove and self.outputs.nodes_to_remove_param:
+            chosen = self._removal_choice(hc, stack_id, node_count)
+            if chosen:
+                params[self.outputs.nodes_to_remove_param] = chosen
+                LOG.info("Cluster %s: scaling down to %d removes members %s (highest index "
+                         "first: no COE client asks the cluster which nodes are idle)",
+                         view.cluster["uuid"], node_count, ", ".join(chosen))
+        try:
+            hc.stacks.update(stack_id, existing=True, parameters=params,
+                             disable_rollback=not rollback)
+        except heat_exc.HTTPNotFound:
+            raise exc.StackNotFound(stack_id=stack_id) from None
+        except heat_exc.HTTPBadRequest as e:
+            raise exc.InvalidParameterValue(err=_heat_message(e)) from e
+
+    def _update_stack(self, view: ClusterView, params: Mapping[str, Any], rollback: bool
+                      ) -> None:
+        """PATCH the cluster's stack (existing template, only ``params`` change)."""
+        stack_id = view.cluster.get("stack_id")
+        if not stack_id:
+            raise exc.Conflict(f"Cluster {view.cluster['uuid']} has no stack yet.")
+        try:
+            heat.client(view.cluster["project_id"]).stacks.update(
+                stack_id, existing=True, parameters=dict(params), disable_rollback=not rollback)
+        except heat_exc.HTTPNotFound:
+            raise exc.StackNotFound(stack_id=stack_id) from None
+        except heat_exc.HTTPBadRequest as e:
+            raise exc.InvalidParameterValue(err=_heat_message(e)) from e
+        except heat_exc.HTTPConflict as e:
+            raise exc.Conflict(_heat_message(e)) from e
+
+    def rotate_ca_certificate(self, context: Any, view: ClusterView) -> None:
+        """Drivers declaring ``supports_ca_rotation``: a stack update (rollback enabled) with a
+        new service-account key pair, as upstream's Fedora CoreOS driver does. The nodes fetch
+        the new CAs (already stored) from the API when they are reconfigured."""
+        if not self.supports_ca_rotation:
+            super().rotate_ca_certificate(context, view)
+            return
+        public, private = service_account_keypair(CONF.x509.rsa_key_size)
+        pub_param, priv_param = self.service_account_key_params
+        self._update_stack(view, {pub_param: public, priv_param: private}, rollback=True)
+        LOG.info("Cluster %s: stack update with a new service-account key pair started (CA "
+                 "rotation)", view.cluster["uuid"])
+
+    def rotate_credential(self, context: Any, view: ClusterView) -> None:
+        """Drivers declaring ``supports_credential_rotation``: a stack update giving the nodes
+        the cluster's new trustee (already stored on the row). Never logs the values."""
+        if not self.supports_credential_rotation:
+            super().rotate_credential(context, view)
+            return
+        from magnum_clone.common.clients import keystone
+
+        params = keystone.trustee_parameters(view.cluster)
+        if not params:
+            raise exc.Invalid(f"Cluster {view.cluster['uuid']} has no trustee credential.")
+        self._update_stack(view, params, rollback=True)
+        LOG.info("Cluster %s: stack update with the new trustee started", view.cluster["uuid"])
+
+    def _removal_choice(self, hc: Any, stack_id: str, node_count: int) -> list[str]:
+        """Members of the worker group to remove to reach ``node_count`` (highest first)."""
+        group = self.outputs.worker_group
+        if group is None:
+            return []
+        try:
+            nested = hc.resources.get(stack_id, group).physical_resource_id
+            names = [r.resource_name for r in hc.resources.list(nested)]
+        except heat_exc.HTTPException:
+            return []
+        members = sorted(names, key=lambda n: (len(n), n), reverse=True)
+        return members[:max(0, len(members) - node_count)]
+
+    def delete_cluster(self, context: Any, view: ClusterView) -> None:
+        stack_id = view.cluster.get("stack_id")
+        if not stack_id:
+            return
+        try:
+            heat.client(view.cluster["project_id"]).stacks.delete(stack_id)
+        except heat_exc.HTTPNotFound:
+            LOG.info("Stack %s of cluster %s is already gone", stack_id, view.cluster["uuid"])
+
+    def find_backend_id(self, context: Any, view: ClusterView) -> str | None:
+        tag = f"magnum_clone_cluster={view.cluster['uuid']}"
+        stacks = list(heat.client(view.cluster["project_id"]).stacks.list(tags=tag))
+        return str(stacks[0].id) if stacks else None
+
+    # ---- observation -------------------------------------------------------------------
+    def observe(self, context: Any, views: Sequence[ClusterView]) -> dict[str, Observation]:
+        """One stack list per project and page of clusters; outputs only for finished stacks."""
+        by_project: dict[str, list[ClusterView]] = defaultdict(list)
+        for v in views:
+            if v.cluster.get("stack_id"):
+                by_project[v.cluster["project_id"]].append(v)
+        result: dict[str, Observation] = {}
+        for project, group in by_project.items():
+            hc = heat.client(project)
+            ids = [v.cluster["stack_id"] for v in group]
+            stacks = {}
+            page = CONF.heat.list_page_size
+            for i in range(0, len(ids), page):
+                for s in hc.stacks.list(filters={"id": ids[i:i + page]}):
+                    stacks[s.id] = s
+            for v in group:
+                s = stacks.get(v.cluster["stack_id"])
+                if s is None:
+                    result[v.cluster["uuid"]] = Observation(missing=True)
+                else:
+                    result[v.cluster["uuid"]] = self._observe_one(hc, v, s)
+        return result
+
+    def _observe_one(self, hc: Any, view: ClusterView, stack: Any) -> Observation:
+        status = states.from_stack_status(stack.stack_status)
+        obs = Observation(status=status, reason=stack.stack_status_reason,
+                          changed_at=_heat_time(getattr(stack, "updated_time", None)
+                                                or getattr(stack, "creation_time", None)))
+        if status in states.IN_PROGRESS:
+            return obs
+        full = hc.stacks.get(f"{stack.stack_name}/{stack.id}")
+        outs = _outputs(full)
+        m = self.outputs
+        fip = bool(view.cluster.get("floating_ip_enabled", True))
+        api = outs.get(m.api_address)
+        obs.api_address = m.format_api(str(api), view) if api else None
+        obs.master_addresses = _addr_list(outs.get(m.masters if fip else m.masters_private))
+        obs.node_addresses = _addr_list(outs.get(m.minions if fip else m.minions_private))
+        params = full.parameters or {}
+        for attr, key in (("node_count", m.node_count_param),
+                          ("master_count", m.master_count_param)):
+            try:
+                setattr(obs, attr, int(params[key]))
+            except (KeyError, TypeError, ValueError):
+                pass
+        if m.coe_version_param:
+            obs.coe_version = params.get(m.coe_version_param)
+        obs.container_version = self.container_version
+        if status in states.FAILED:
+            obs.reason = self._failure_reason(hc, stack) or stack.stack_status_reason
+        else:
+            obs.reason = stack.stack_status_reason
+        return obs
+
+    @staticmethod
+    def _failure_reason(hc: Any, stack: Any) -> str | None:
+        """The reason of the deepest failed resource (names the resource that failed)."""
+        try:
+            resources = hc.resources.list(f"{stack.stack_name}/{stack.id}", nested_depth=10)
+        except heat_exc.HTTPException:
+            return None
+        failed = [r for r in resources if str(r.resource_status).endswith("_FAILED")]
+        if not failed:
+            return None
+        leaf = [r for r in failed
+                if not str(r.resource_status_reason or "").startswith(("Error: resources.",
+                                                                       "resources."))]
+        best = (leaf or failed)[-1]
+        top = [r for r in failed if not getattr(r, "parent_resource", None)]
+        where = f"{top[0].resource_name}: " if top and top[0] is not best else ""
+        return (f"{where}{best.resource_name} ({best.resource_type}): "
+                f"{best.resource_status_reason}")
+
+
+def _heat_time(value: Any) -> datetime.datetime | None:
+    """Heat's ISO 8601 times ("2026-11-22T05:20:00Z") as naive UTC."""
+    if not value:
+        return None
+    try:
+        t = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if t.tzinfo is not None:
+        t = t.astimezone(datetime.UTC).replace(tzinfo=None)
+    return t
+
+
+def _heat_message(e: Exception) -> str:
+    msg = getattr(e, "error", None)
+    if isinstance(msg, dict):
+        return str(msg.get("error", {}).get("message") or e)
+    return str(e)

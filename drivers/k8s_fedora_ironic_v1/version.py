@@ -1,0 +1,3 @@
+version = "1.0.0"
+driver = "k8s_fedora_ironic_v1"
+container_version = "1.12.6"

@@ -1,0 +1,1 @@
+"""Apache Mesos with Marathon on Ubuntu, as Heat stacks."""

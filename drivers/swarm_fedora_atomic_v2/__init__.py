@@ -1,0 +1,1 @@
+"""Docker swarm mode on Fedora Atomic, as Heat stacks."""

@@ -1,0 +1,1 @@
+"""magnum-clone: a container-infrastructure service API-compatible with OpenStack Magnum v1."""

@@ -1,0 +1,201 @@
+"""Status truth: bring backend (Heat) state back into clusters, resume lost operations.
+
+One pass: list this conductor's in-progress clusters (one query + one for nodegroups), ask each
+driver about them in one batch (:meth:`Driver.observe`: one stack list per project), and apply
+what changed with compare-and-set, so an API write racing with us is never overwritten.
+
+Also the safety net the architecture asks for:
+* an operation nobody claimed for ``grace`` seconds (its cast was lost, or the API died after
+  the commit) is started here;
+* a claimed create with no stack after ``grace`` seconds (its conductor died) is resumed, and
+  adopts a stack created before the crash (found by tag) instead of making a second one;
+* ``create_timeout`` is enforced: past the deadline the cluster fails with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from magnum_clone.common import driver_factory, notifications, states
+from magnum_clone.conductor import certs, hashring, operations, trust, views
+from magnum_clone.conf import CONF
+from magnum_clone.db import api as db_api
+from magnum_clone_drivers.base import Observation
+
+LOG = logging.getLogger(__name__)
+S = states.Status
+
+# Heat and the conductor may run on different hosts: tolerate this much clock difference when
+# deciding whether a stack state is older than the operation that is running.
+CLOCK_SLACK = datetime.timedelta(seconds=2)
+
+
+def run_once(context: Any, host: str, grace: datetime.timedelta | None = None) -> int:
+    """One reconcile pass; returns the number of clusters whose row changed."""
+    return run_for(context, host, None, grace=grace)
+
+
+def run_for(context: Any, host: str, cluster_uuids: Iterable[str] | None,
+            stack_ids: Iterable[str] = (), grace: datetime.timedelta | None = None) -> int:
+    """Reconcile only some in-progress clusters this conductor owns: those in
+    ``cluster_uuids`` or whose stack is one of ``stack_ids`` (``cluster_uuids=None``: all of
+    them, the periodic pass). Heat events call this; the state is always re-observed through
+    the driver, never taken from the event. Returns the number of rows changed."""
+    if grace is None:
+        grace = datetime.timedelta(seconds=CONF.conductor.resume_grace)
+    db = db_api.get_instance()
+    rows = db.list_clusters(project_id=None, statuses=[s.value for s in states.IN_PROGRESS])
+    if cluster_uuids is not None:
+        wanted, stacks = set(cluster_uuids), set(stack_ids)
+        rows = [r for r in rows if r.uuid in wanted or (r.stack_id and r.stack_id in stacks)]
+    owned = set(hashring.mine([r.uuid for r in rows], host))
+    rows = [r for r in rows if r.uuid in owned]
+    if not rows:
+        return 0
+    now = operations._now()
+    templates = db.get_cluster_templates(uuids=[r.cluster_template_id for r in rows])
+    observable: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+    drivers: dict[int, Any] = {}
+    changed = 0
+    for row in rows:
+        if _resume_if_lost(context, row, now, grace):
+            continue
+        if not row.stack_id:
+            continue
+        tpl = templates.get(row.cluster_template_id)
+        if tpl is None:
+            continue
+        drv = driver_factory.for_template({c: getattr(tpl, c) for c in
+                                           ("driver", "server_type", "cluster_distro", "coe")})
+        drivers[id(drv)] = drv
+        observable[id(drv)].append((row, views.view(row, tpl)))
+    for key, items in observable.items():
+        try:
+            seen = drivers[key].observe(context, [v for _r, v in items])
+        except Exception:  # noqa: BLE001 - a backend outage must not stop other drivers
+            LOG.exception("Observing clusters failed; will retry")
+            continue
+        for row, _view in items:
+            obs = seen.get(row.uuid)
+            if obs is not None and apply(row, obs, now, context):
+                changed += 1
+    return changed
+
+
+def _resume_if_lost(context: Any, row: Any, now: datetime.datetime,
+                    grace: datetime.timedelta) -> bool:
+    """Start or resume an operation that no live conductor is running. True if handled."""
+    stale = now - grace
+    started = row.operation_started_at
+    unclaimed_too_long = started is None and (row.updated_at or row.created_at) < stale
+    crashed_before_stack = started is not None and started < stale and not row.stack_id
+    if not (unclaimed_too_long or crashed_before_stack):
+        return False
+    status = S(row.status)
+    LOG.warning("Cluster %s: resuming lost %s operation", row.uuid, status.value)
+    if status is S.CREATE_IN_PROGRESS:
+        operations.create(context, row.uuid, stale_before=stale)
+    elif status is S.DELETE_IN_PROGRESS:
+        operations.delete(context, row.uuid, stale_before=stale)
+    elif status is S.UPDATE_IN_PROGRESS and started is None:
+        ng = next((n for n in row.nodegroups if n.status == S.UPDATE_IN_PROGRESS.value), None)
+        if ng is None:
+            # an update that is not a scale (CA rotation) whose request no conductor ever
+            # picked up: it cannot be replayed, but it must not stay in progress forever
+            operations.fail(row.uuid, status, "The update request was lost before a "
+                            "conductor ran it (no conductor was running, or it died); "
+                            "nothing was changed: please retry the operation.")
+            return True
+        operations.scale(context, row.uuid, ng.uuid, ng.node_count, [], bool(row.rollback),
+                         stale_before=stale)
+    else:
+        return False
+    return True
+
+
+def apply(row: Any, obs: Observation, now: datetime.datetime, context: Any = None) -> bool:
+    """Apply one observation to one cluster row (compare-and-set on its current status)."""
+    db = db_api.get_instance()
+    current = S(row.status)
+    if obs.missing:
+        if current is S.DELETE_IN_PROGRESS:
+            db.destroy_cluster(uuid=row.uuid)
+            certs.delete_cluster_certificates(context, row)
+            trust.delete_for_cluster(row)
+            LOG.info("Cluster %s deleted", row.uuid)
+            _notify_deleted(row)
+            return True
+        operations.fail(row.uuid, current, f"Stack with id {row.stack_id} not found in Heat.")
+        return True
+    if obs.status is None:
+        return False
+    if obs.status is S.DELETE_COMPLETE and current is S.DELETE_IN_PROGRESS:
+        db.destroy_cluster(uuid=row.uuid)
+        certs.delete_cluster_certificates(context, row)
+        trust.delete_for_cluster(row)
+        LOG.info("Cluster %s deleted", row.uuid)
+        _notify_deleted(row)
+        return True
+    started = row.operation_started_at
+    stale_outcome = started is None or (
+        obs.changed_at is not None and obs.changed_at < started - CLOCK_SLACK)
+    if stale_outcome or not states.is_outcome(current, obs.status):
+        # Not yet claimed (the conductor has not called the backend), or a final state left by
+        # a previous operation (a second update finds the first one's UPDATE_COMPLETE): wait.
+        if row.operation_deadline is not None and now > row.operation_deadline:
+            minutes = operations.timeout_minutes(row)
+            operations.fail(row.uuid, current,
+                            f"Timed out after {minutes} minutes waiting for the stack "
+                            f"(last status {obs.status.value}: {obs.reason}).")
+            return True
+        return False
+    reason = obs.reason or ""
+    if CONF.heat.simulated_cloud:
+        reason = f"{reason} (SIMULATED cloud: servers, networks and volumes are simulated)"
+    values: dict[str, Any] = {"status": obs.status, "status_reason": reason,
+                              "operation_started_at": None, "operation_deadline": None}
+    for attr in ("api_address", "coe_version", "container_version"):
+        if getattr(obs, attr) is not None:
+            values[attr] = getattr(obs, attr)
+    ngs: dict[str, dict[str, Any]] = {}
+    for ng in row.nodegroups:
+        if not ng.is_default:
+            continue
+        master = ng.role == "master"
+        vals: dict[str, Any] = {"status": obs.status,
+                                "status_reason": reason if obs.status in states.FAILED else None}
+        addrs = obs.master_addresses if master else obs.node_addresses
+        if addrs is not None:
+            vals["node_addresses"] = addrs
+        count = obs.master_count if master else obs.node_count
+        if count is not None:
+            vals["node_count"] = count
+        ngs[ng.uuid] = vals
+    updated = db.update_cluster(uuid=row.uuid, expect_status=[current], values=values,
+                                nodegroups=ngs)
+    if updated is not None:
+        LOG.info("Cluster %s: %s -> %s", row.uuid, current.value, obs.status.value)
+        _notify_outcome(updated, obs.status)
+    return updated is not None
+
+
+def _notify_deleted(row: Any) -> None:
+    """A finished delete: ``delete``/``success`` (initiator: the cluster's user/project)."""
+    notifications.notify(None, row, notifications.DELETE, notifications.SUCCESS,
+                         overrides={"status": S.DELETE_COMPLETE.value})
+
+
+def _notify_outcome(row: Any, status: S) -> None:
+    """An observed final status: success for *_COMPLETE, failure for *_FAILED, with the
+    action of the status (CREATE -> create, UPDATE/ROLLBACK -> update, DELETE -> delete)."""
+    action = notifications.action_for(status)
+    if action is None:
+        return
+    if status in states.COMPLETE:
+        notifications.notify(None, row, action, notifications.SUCCESS)
+    elif status in states.FAILED:
+        notifications.notify(None, row, action, notifications.FAILURE)

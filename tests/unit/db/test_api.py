@@ -1,0 +1,176 @@
+"""The DB interface on SQLite and on MariaDB (migrations included): the same tests, both
+backends."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from oslo_utils import uuidutils
+
+from magnum_clone.common import exceptions as exc
+from magnum_clone.common import states
+from magnum_clone.conf import CONF
+from magnum_clone.db import api as db_api
+from magnum_clone.db import migration
+from magnum_clone.db.sqlalchemy import api as sa_api
+from tests import dbservers
+
+
+@pytest.fixture(params=["sqlite", "mysql"])
+def conn(request: Any, db_url: str, tmp_path: Any) -> Iterator[db_api.Connection]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/db.sqlite"
+    else:
+        url = dbservers.fresh_database("mysql")
+    CONF.set_override("connection", url, group="database")
+    sa_api.reset_engine()
+    try:
+        migration.upgrade(connection=url)
+        assert migration.version(connection=url) == "0003"
+        yield db_api.get_instance()
+    finally:
+        sa_api.reset_engine()
+        CONF.set_override("connection", db_url, group="database")
+        if request.param == "mysql":
+            dbservers.drop_database(url)
+
+
+def _template(c: db_api.Connection, **kw: Any) -> Any:
+    values = {"uuid": uuidutils.generate_uuid(), "name": "t", "coe": "kubernetes",
+              "project_id": "p1", "labels": {"a": "1"}}
+    values.update(kw)
+    return c.create_cluster_template(values=values)
+
+
+def _cluster(c: db_api.Connection, tpl: Any, *, project: str = "p1", name: str = "c",
+             status: str = "CREATE_IN_PROGRESS", quota: int | None = None) -> Any:
+    uuid = uuidutils.generate_uuid()
+    ngs = [dict(uuid=uuidutils.generate_uuid(), name=n, role=r, node_count=1, is_default=True,
+                min_node_count=0, status=status) for n, r in
+           (("default-master", "master"), ("default-worker", "worker"))]
+    return c.create_cluster(values=dict(uuid=uuid, name=name, project_id=project,
+                                        cluster_template_id=tpl.uuid, status=status,
+                                        labels={}), nodegroups=ngs, quota_limit=quota)
+
+
+def test_cluster_with_nodegroups_in_one_insert(conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    c = _cluster(conn, tpl)
+    got = conn.get_cluster(ident=c.uuid, project_id="p1")
+    assert sorted(ng.role for ng in got.nodegroups) == ["master", "worker"]
+    with pytest.raises(exc.ClusterNotFound):
+        conn.get_cluster(ident=c.uuid, project_id="other")
+
+
+def test_name_lookup_duplicates_conflict(conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    _cluster(conn, tpl, name="same")
+    _cluster(conn, tpl, name="same")
+    with pytest.raises(exc.Duplicate, match="Multiple clusters exist with same name"):
+        conn.get_cluster(ident="same", project_id=None)
+
+
+def test_compare_and_set_status(conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    c = _cluster(conn, tpl)
+    assert conn.update_cluster(uuid=c.uuid, values={"status": "UPDATE_IN_PROGRESS"},
+                               expect_status=states.allowed_from(states.Op.UPDATE)) is None
+    assert conn.get_cluster(ident=c.uuid, project_id=None).status == "CREATE_IN_PROGRESS"
+    done = conn.update_cluster(uuid=c.uuid, values={"status": "CREATE_COMPLETE"},
+                               expect_status=["CREATE_IN_PROGRESS"])
+    assert done is not None and done.status == "CREATE_COMPLETE"
+
+
+def test_concurrent_cas_only_one_wins(conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    c = _cluster(conn, tpl, status="CREATE_COMPLETE")
+    wins: list[bool] = []
+
+    def attempt() -> None:
+        r = conn.update_cluster(uuid=c.uuid, values={"status": "UPDATE_IN_PROGRESS"},
+                                expect_status=states.allowed_from(states.Op.UPDATE))
+        wins.append(r is not None)
+
+    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wins.count(True) == 1
+
+
+def test_quota_checked_in_the_insert(conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    _cluster(conn, tpl, quota=1)
+    with pytest.raises(exc.ResourceLimitExceeded):
+        _cluster(conn, tpl, quota=1)
+    assert conn.count_clusters(project_id="p1") == 1
+
+
+def test_template_in_use_refused_atomically(conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    _cluster(conn, tpl)
+    with pytest.raises(exc.ClusterTemplateReferenced):
+        conn.destroy_cluster_template(uuid=tpl.uuid)
+    with pytest.raises(exc.ClusterTemplateReferenced):
+        conn.update_cluster_template(uuid=tpl.uuid, values={"coe": "swarm"},
+                                     refuse_if_in_use=True)
+    assert conn.get_cluster_template(ident=tpl.uuid, project_id=None).coe == "kubernetes"
+
+
+def test_pagination_marker_and_sort(conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    made = [_cluster(conn, tpl, name=f"c{i}") for i in range(5)]
+    page1 = conn.list_clusters(project_id=None, limit=2)
+    page2 = conn.list_clusters(project_id=None, limit=2, marker=page1[-1].uuid)
+    assert [c.uuid for c in page1 + page2] == [c.uuid for c in made[:4]]
+    desc = conn.list_clusters(project_id=None, sort_key="name", sort_dir="desc")
+    assert [c.name for c in desc] == ["c4", "c3", "c2", "c1", "c0"]
+    with pytest.raises(exc.Invalid):
+        conn.list_clusters(project_id=None, sort_key="nope")
+    with pytest.raises(exc.ClusterNotFound):
+        conn.list_clusters(project_id=None, marker=uuidutils.generate_uuid())
+
+
+def test_claim_is_exclusive_and_stale_claims_move(conn: db_api.Connection) -> None:
+    import datetime
+
+    tpl = _template(conn)
+    c = _cluster(conn, tpl)
+    later = datetime.datetime(2100, 1, 1)
+    assert conn.claim_cluster(uuid=c.uuid, status="CREATE_IN_PROGRESS", deadline=later)
+    assert conn.claim_cluster(uuid=c.uuid, status="CREATE_IN_PROGRESS", deadline=later) is None
+    assert conn.claim_cluster(uuid=c.uuid, status="CREATE_IN_PROGRESS", deadline=later,
+                              stale_before=later) is not None
+
+
+def test_service_heartbeat_counts(conn: db_api.Connection) -> None:
+    conn.heartbeat_service(host="h1", binary="magnum-conductor")
+    row = conn.heartbeat_service(host="h1", binary="magnum-conductor")
+    assert row.report_count == 2 and row.last_seen_up is not None
+    assert [s.id for s in conn.list_services()] == [row.id]
+
+
+def test_listing_clusters_costs_constant_queries(conn: db_api.Connection) -> None:
+    from sqlalchemy import event
+
+    tpl = _template(conn)
+    engine = sa_api.get_engine()
+    counts = []
+    for n in (3, 30):
+        while conn.count_clusters(project_id=None) < n:
+            _cluster(conn, tpl)
+        statements: list[str] = []
+
+        def _count(*args: Any, _s: list[str] = statements) -> None:
+            _s.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", _count)
+        rows = conn.list_clusters(project_id=None)
+        event.remove(engine, "before_cursor_execute", _count)
+        assert len(rows) == n and all(len(r.nodegroups) == 2 for r in rows)
+        counts.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
+    assert counts[0] == counts[1] <= 2
