@@ -1,8 +1,11 @@
-"""The WSGI application: request id -> auth -> microversion -> Pecan.
+"""The WSGI application: CORS -> proxy headers -> request id -> auth -> microversion -> Pecan.
 
 ``/healthcheck`` (oslo.middleware) and the version documents ``/`` and ``/v1`` need no token.
 ``[DEFAULT] auth_strategy`` selects keystonemiddleware ``auth_token`` (configured by its own
 ``[keystone_authtoken]`` section) or ``noauth`` (a fixed identity from ``[noauth]``).
+Behind a TLS proxy, ``[oslo_middleware] enable_proxy_headers_parsing = true`` makes links,
+``next`` and ``Location`` follow ``X-Forwarded-Proto``/``X-Forwarded-Host``; ``[cors]``
+(oslo.middleware) answers browsers, with the reference's default headers and methods.
 """
 
 from __future__ import annotations
@@ -12,12 +15,27 @@ from typing import Any
 
 import orjson
 import pecan
-from oslo_middleware import healthcheck, request_id
+from oslo_middleware import cors, healthcheck, http_proxy_to_wsgi, request_id
 
 from magnum_clone.api import hooks, middleware
 from magnum_clone.conf import CONF
 
 PUBLIC_PATHS = ("", "/v1", "/v1.json", ".json")
+
+# reference §1.1: the CORS defaults of the upstream pipeline
+CORS_ALLOW_HEADERS = ["X-Auth-Token", "X-Identity-Status", "X-Roles", "X-Service-Catalog",
+                      "X-User-Id", "X-Tenant-Id", "X-OpenStack-Request-ID",
+                      "X-Server-Management-Url", "OpenStack-API-Version"]
+CORS_EXPOSE_HEADERS = ["X-Auth-Token", "X-Subject-Token", "X-Service-Token",
+                       "X-OpenStack-Request-ID", "OpenStack-API-Version",
+                       "OpenStack-API-Minimum-Version", "OpenStack-API-Maximum-Version"]
+CORS_ALLOW_METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"]
+
+
+def set_middleware_defaults() -> None:
+    """Defaults of the oslo.middleware options we rely on (before the config is read)."""
+    cors.set_defaults(allow_headers=CORS_ALLOW_HEADERS, expose_headers=CORS_EXPOSE_HEADERS,
+                      allow_methods=CORS_ALLOW_METHODS)
 
 
 class NoAuthMiddleware:
@@ -102,4 +120,7 @@ def setup_app() -> Callable[..., Any]:
     app = PublicRoutes(app, authed)
     health = healthcheck.Healthcheck(None, {"detailed": False})
     app = PathDispatch(app, health)
-    return request_id.RequestId(app)
+    app = request_id.RequestId(app)
+    app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, CONF)
+    set_middleware_defaults()
+    return cors.CORS(app, CONF)

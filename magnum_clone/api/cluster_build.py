@@ -36,13 +36,7 @@ def lookup_template(ctx: Any, ident: str, version: versions.Version) -> Any:
 def build(ctx: Any, req: dict[str, Any], template: Any, version: versions.Version
           ) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
     """Validate a create request; returns (cluster values, nodegroup values, quota limit)."""
-    # The template's named driver wins (a driver may be selectable by name only, like the
-    # example driver); otherwise the (server_type, os, coe) tuple must be provided.
-    if template.driver:
-        drv = driver_factory.by_name(template.driver)
-    else:
-        drv = driver_factory.by_tuple(template.server_type, template.cluster_distro,
-                                      template.coe)[1]
+    drv = driver_factory.for_cluster(template)
     node_count = req.get("node_count", 1)
     master_count = req.get("master_count", 1)
     validation.devicemapper(template.docker_storage_driver,

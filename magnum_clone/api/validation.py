@@ -84,6 +84,27 @@ def resolve_driver(doc: dict[str, Any], image: cloud.Image) -> Any:
     return drv
 
 
+def re_resolve_driver(doc: dict[str, Any], image: cloud.Image, *, driver_named: bool) -> Any:
+    """Driver choice after a PATCH of coe, image, server_type or driver.
+
+    A driver the patch names must exist and fit the template; a driver kept from before stays
+    only while it still provides the (possibly new) tuple, otherwise it is chosen again as at
+    create, so a template never keeps a driver for another COE or distro.
+    """
+    if not image.os_distro:
+        raise exc.OSDistroFieldNotFound(image_id=doc["image_id"])
+    doc["cluster_distro"] = image.os_distro
+    key = (doc["server_type"], image.os_distro, doc["coe"])
+    if doc.get("driver"):
+        drv = driver_factory.by_name(doc["driver"])
+        if driver_factory.fits(drv, *key):
+            return drv
+        if driver_named:
+            raise exc.ClusterTypeNotSupported(server_type=key[0], os=key[1], coe=key[2])
+    doc["driver"] = None
+    return resolve_driver(doc, image)
+
+
 def cloud_resources(lookup: cloud.CloudLookup, doc: Mapping[str, Any]) -> None:
     for key in ("flavor_id", "master_flavor_id"):
         if doc.get(key):

@@ -72,6 +72,28 @@ def by_tuple(server_type: str, os: str | None, coe: str | None) -> tuple[str, An
     return match
 
 
+def fits(drv: Any, server_type: str, os: str | None, coe: str | None) -> bool:
+    """True if ``drv`` provides the tuple, or claims none (chosen by name only)."""
+    return not drv.provides or any(
+        (p.server_type, p.os, p.coe) == (server_type, os, coe) for p in drv.provides)
+
+
+def for_cluster(template: Any) -> Any:
+    """The driver a cluster of ``template`` gets (reference §4.3 step 3).
+
+    The template's ``(server_type, cluster_distro, coe)`` must be provided by a loaded driver;
+    a named driver is used when it provides that tuple or claims no tuple at all (a driver
+    selectable by name only, like the example driver).
+    """
+    if template.driver:
+        drv = by_name(template.driver)
+        if fits(drv, template.server_type, template.cluster_distro, template.coe):
+            return drv
+        raise exc.ClusterTypeNotSupported(server_type=template.server_type,
+                                          os=template.cluster_distro, coe=template.coe)
+    return by_tuple(template.server_type, template.cluster_distro, template.coe)[1]
+
+
 def for_template(template: Mapping[str, Any]) -> Any:
     """The driver of a stored template: its ``driver`` name, else the tuple."""
     if template.get("driver"):

@@ -160,27 +160,48 @@ class SimulatedCloud(CloudLookup):
 class OpenStackCloud(CloudLookup):
     """Glance, Nova and Neutron through openstacksdk, authenticated with the caller's token.
 
-    Not exercised by the test suite here (no Glance/Nova/Neutron on our machines).
+    Matching follows the reference (§13.5): flavors are the first of Nova's list whose id or
+    name matches; external networks are only those with ``router:external``; duplicates of a
+    name are 409; a Keystone or service authorization failure is 403, never a 500. No
+    Glance/Nova/Neutron runs on our machines: the unit tests drive this class with a recording
+    stand-in for the openstacksdk connection.
     """
 
-    def __init__(self, context: Any) -> None:
-        import openstack
-        from keystoneauth1 import session
-        from keystoneauth1.identity import v3
+    def __init__(self, context: Any, conn: Any = None) -> None:
+        if conn is None:
+            import openstack
+            from keystoneauth1 import session
+            from keystoneauth1.identity import v3
 
-        auth = v3.Token(auth_url=CONF.keystone_authtoken.www_authenticate_uri,
-                        token=context.auth_token, project_id=context.project_id)
-        self.conn = openstack.connection.Connection(session=session.Session(auth=auth))
+            auth = v3.Token(auth_url=CONF.keystone_authtoken.www_authenticate_uri,
+                            token=context.auth_token, project_id=context.project_id)
+            conn = openstack.connection.Connection(session=session.Session(auth=auth))
+        self.conn = conn
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """One SDK call; authorization and catalog failures become 403 with a clear text."""
+        from keystoneauth1 import exceptions as ks_exc
+        from openstack import exceptions as os_exc
+
+        try:
+            return fn(*args, **kwargs)
+        except (os_exc.ForbiddenException, ks_exc.Forbidden) as e:
+            raise exc.NotAuthorized(f"Not authorized to look up {what}: {e}") from None
+        except (ks_exc.Unauthorized, ks_exc.EndpointNotFound, ks_exc.CatalogException,
+                ks_exc.AuthorizationFailure) as e:
+            raise exc.NotAuthorized(f"Cannot reach the cloud to look up {what}: "
+                                    f"{type(e).__name__}") from None
 
     def get_image(self, ident: str) -> Image:
         from openstack import exceptions as os_exc
 
         try:
-            img = self.conn.image.find_image(ident, ignore_missing=True)
+            img = self._call(f"image {ident}", self.conn.image.find_image, ident,
+                             ignore_missing=True)
         except os_exc.DuplicateResource:
             raise exc.Duplicate(msg=f"Multiple images exist with same name '{ident}'. "
                                     "Please use the image ID instead.") from None
-        except os_exc.ForbiddenException:
+        except exc.NotAuthorized:
             raise exc.ImageNotAuthorized(image_id=ident) from None
         if img is None:
             raise exc.ImageNotFound(image_id=ident)
@@ -189,48 +210,49 @@ class OpenStackCloud(CloudLookup):
                      {k: str(v) for k, v in props.items()})
 
     def get_flavor(self, ident: str) -> Flavor:
-        fl = self.conn.compute.find_flavor(ident, ignore_missing=True)
-        if fl is None:
+        flavors = self._call(f"flavor {ident}", lambda: list(self.conn.compute.flavors()))
+        hit = next((f for f in flavors if f.id == ident), None) or next(
+            (f for f in flavors if f.name == ident), None)
+        if hit is None:
             raise exc.FlavorNotFound(flavor=ident)
-        return Flavor(fl.id, fl.name, fl.ram, fl.disk)
+        return Flavor(hit.id, hit.name, int(hit.ram or 0), int(hit.disk or 0))
 
     def get_keypair(self, name: str) -> str:
-        kp = self.conn.compute.find_keypair(name, ignore_missing=True)
+        kp = self._call(f"keypair {name}", self.conn.compute.find_keypair, name,
+                        ignore_missing=True)
         if kp is None:
             raise exc.KeyPairNotFound(keypair=name)
         return str(kp.public_key)
 
-    def _net(self, ident: str, external: bool | None) -> Network | None:
-        from openstack import exceptions as os_exc
-
-        try:
-            net = self.conn.network.find_network(ident, ignore_missing=True)
-        except os_exc.DuplicateResource:
-            kind = "external" if external else "fixed"
-            raise exc.Duplicate(msg=f"Multiple {kind} networks exist with same name "
-                                    f"'{ident}'. Please use the {kind} network ID "
-                                    "instead.") from None
-        if net is None or (external and not net.is_router_external):
-            return None
-        return Network(net.id, net.name, bool(net.is_router_external))
+    def _networks(self, ident: str, external: bool) -> Network | None:
+        query = {"is_router_external": True} if external else {}
+        nets = self._call(f"network {ident}", lambda: list(self.conn.network.networks(**query)))
+        kind = "external" if external else "fixed"
+        hit = _match([Network(n.id, n.name, bool(n.is_router_external)) for n in nets], ident,
+                     "network", f"Multiple {kind} networks exist with same name '{ident}'. "
+                                f"Please use the {kind} network ID instead.")
+        return hit  # type: ignore[no-any-return]
 
     def get_external_network(self, ident: str) -> Network:
-        net = self._net(ident, True)
+        net = self._networks(ident, True)
         if net is None:
             raise exc.ExternalNetworkNotFound(network=ident)
         return net
 
     def get_fixed_network(self, ident: str) -> Network:
-        net = self._net(ident, None)
+        net = self._networks(ident, False)
         if net is None:
             raise exc.FixedNetworkNotFound(network=ident)
         return net
 
     def get_fixed_subnet(self, ident: str) -> Subnet:
-        sub = self.conn.network.find_subnet(ident, ignore_missing=True)
-        if sub is None:
+        subs = self._call(f"subnet {ident}", lambda: list(self.conn.network.subnets()))
+        hit = _match([Subnet(s.id, s.name, s.cidr) for s in subs], ident, "subnet",
+                     f"Multiple fixed subnets exist with same name '{ident}'. "
+                     "Please use the fixed subnet ID instead.")
+        if hit is None:
             raise exc.FixedSubnetNotFound(subnet=ident)
-        return Subnet(sub.id, sub.name, sub.cidr)
+        return hit  # type: ignore[no-any-return]
 
 
 _SIM: SimulatedCloud | None = None

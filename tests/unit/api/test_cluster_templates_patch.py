@@ -300,3 +300,40 @@ def test_in_use_flags_going_false(api, flag):
     else:
         assert_error(r, 400, f"ClusterTemplate {tpl['uuid']} is referenced by one or "
                              "multiple clusters.")
+
+
+def test_patching_the_coe_chooses_the_driver_again(api):
+    tpl = make_template(api)
+    assert tpl["driver"] == "k8s_fedora_coreos_v1"
+    r = api.patch(f"{CT}/{tpl['uuid']}", [rep("/coe", "mesos"), rep("/image_id", "ubuntu-mesos"),
+                                         rep("/network_driver", "docker")])
+    assert r.status_int == 200, r.json
+    assert (r.json["driver"], r.json["cluster_distro"]) == ("mesos_ubuntu_v1", "ubuntu")
+
+
+def test_patching_the_image_to_another_distro_chooses_the_driver_again(api):
+    tpl = make_template(api)
+    r = api.patch(f"{CT}/{tpl['uuid']}", [rep("/image_id", "fedora-atomic-latest")])
+    assert r.status_int == 200, r.json
+    assert (r.json["driver"], r.json["cluster_distro"]) == ("k8s_fedora_atomic_v1",
+                                                             "fedora-atomic")
+
+
+def test_patching_an_unknown_driver_is_refused(api):
+    tpl = make_template(api)
+    r = api.patch(f"{CT}/{tpl['uuid']}", [rep("/driver", "nope")])
+    assert_error(r, 400, "Cluster driver (nope) not supported.")
+    assert api.get(f"{CT}/{tpl['uuid']}").json["driver"] == "k8s_fedora_coreos_v1"
+
+
+def test_patching_a_driver_for_another_coe_is_refused(api):
+    tpl = make_template(api)
+    r = api.patch(f"{CT}/{tpl['uuid']}", [rep("/driver", "mesos_ubuntu_v1")])
+    assert_error(r, 400, "Cluster type (vm, fedora-coreos, kubernetes) not supported.")
+
+
+def test_a_name_only_driver_may_be_patched_in(api):
+    tpl = make_template(api, image_id="ubuntu-mesos", coe="kubernetes",
+                        driver="example_docker_v1")
+    r = api.patch(f"{CT}/{tpl['uuid']}", [rep("/name", "renamed")])
+    assert r.status_int == 200 and r.json["driver"] == "example_docker_v1"

@@ -392,3 +392,12 @@ def test_create_ignores_a_uuid_in_the_body(api, tpl):
     r = api.post(CL, {"cluster_template_id": tpl["uuid"], "uuid": given})
     assert r.status_int == 202 and r.json["uuid"] != given
     assert_error(api.get(f"{CL}/{given}"), 404, f"Cluster {given} could not be found.")
+
+
+def test_a_named_driver_that_does_not_fit_the_template_is_refused_at_create(api):
+    # template create does not check a named driver's tuple (reference §13.6); cluster create
+    # does (§4.3 step 3), so no kubernetes template builds a Mesos stack
+    tpl = make_template(api, driver="mesos_ubuntu_v1")
+    r = api.post("/v1/clusters", {"name": "c1", "cluster_template_id": tpl["uuid"]})
+    assert_error(r, 400, "Cluster type (vm, fedora-coreos, kubernetes) not supported.")
+    assert api.get("/v1/clusters").json["clusters"] == []
