@@ -37,6 +37,10 @@ class BayModelFlavour(Flavour):
     name_suffix = "model"
 
 
+# a change of any of these may change the template's driver (reference §13.6)
+_DRIVER_INPUTS = ("coe", "image_id", "server_type", "driver")
+
+
 def _validate(doc: dict[str, Any], lookup: cloud.CloudLookup, *, image: bool) -> Any:
     """Template rules in the reference's order; returns the driver. Fills defaults into doc."""
     validation.coe_and_server_type(doc)
@@ -133,7 +137,10 @@ class ClusterTemplatesController(routing.Resource):
         after = ct.typed_document(self.flavour.post_type, self.flavour.argname, patched)
         lookup = cloud.get_cloud(ctx)
         _validate(after, lookup, image=False)
-        lookup.get_image(after["image_id"])
+        image = lookup.get_image(after["image_id"])
+        if any(before.get(k) != after.get(k) for k in _DRIVER_INPUTS):
+            validation.re_resolve_driver(after, image, driver_named=(
+                after.get("driver") != before.get("driver")))
         validation.cloud_resources(lookup, after)
         if (before["public"], before["hidden"]) != (after["public"], after["hidden"]) and \
                 not policy.check(f"{self.flavour.policy_prefix}:publish", ctx):
@@ -141,7 +148,7 @@ class ClusterTemplatesController(routing.Resource):
         changed_flavors = [after[f] for f in ("flavor_id", "master_flavor_id")
                            if after[f] != before[f]]
         validation.root_disk(lookup, before["labels"], *changed_flavors)
-        if after["labels"] != before["labels"]:
+        if after["labels"] != before["labels"] or after["driver"] != before["driver"]:
             validation.labels(_driver_of(after), after["labels"])
         values = {k: v for k, v in after.items() if before.get(k) != v}
         updated = db_api.get_instance().update_cluster_template(
