@@ -46,6 +46,10 @@ def build(ctx: Any, req: dict[str, Any], template: Any, version: versions.Versio
         raise exc.Invalid("Resizing a nodegroup to zero is not supported in the provided "
                           "microversion.")
     policy.authorize("cluster:create", ctx)
+    limit = quota_limit(ctx.project_id)
+    # step 8 in the reference's order; the insert checks again in its transaction
+    if db_api.get_instance().count_clusters(project_id=ctx.project_id) >= limit:
+        raise exc.ClusterQuotaExceeded(limit=limit)
     if template.hidden and not ctx.is_admin:
         raise exc.NotAuthorized()
 
@@ -92,9 +96,13 @@ def build(ctx: Any, req: dict[str, Any], template: Any, version: versions.Versio
         _nodegroup(values, template, "default-worker", "worker", node_count,
                    values["flavor_id"], int(labels.get("min_node_count", 0) or 0)),
     ]
-    quota = db_api.get_instance().get_quota_limit(project_id=ctx.project_id, resource="Cluster")
-    limit = CONF.quotas.max_clusters_per_project if quota is None else quota
     return values, nodegroups, limit
+
+
+def quota_limit(project_id: str) -> int:
+    """The project's cluster quota: its ``Cluster`` row, else the configured default."""
+    quota = db_api.get_instance().get_quota_limit(project_id=project_id, resource="Cluster")
+    return CONF.quotas.max_clusters_per_project if quota is None else quota
 
 
 def _nodegroup(cluster: Mapping[str, Any], template: Any, name: str, role: str, count: int,

@@ -112,6 +112,11 @@ class ResourceLimitExceeded(NotAuthorized):
     message = "Resource limit exceeded: %(msg)s"
 
 
+class ClusterQuotaExceeded(ResourceLimitExceeded):
+    message = ("Resource limit exceeded: You have reached the maximum clusters per project, "
+               "%(limit)s. You may delete a cluster to make room for a new one.")
+
+
 class NotFound(ClientError):
     code = 404
     message = "Resource could not be found."

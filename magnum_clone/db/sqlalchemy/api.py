@@ -229,9 +229,7 @@ class SQLAlchemyConnection(api.Connection):
                 n = session.query(sa.func.count(models.Cluster.id)).filter_by(
                     project_id=values["project_id"]).scalar()
                 if n >= quota_limit:
-                    raise exc.ResourceLimitExceeded(
-                        msg=f"You have reached the maximum clusters per project, {quota_limit}. "
-                            "You may delete a cluster to make room for a new one.")
+                    raise exc.ClusterQuotaExceeded(limit=quota_limit)
             row = models.Cluster(**values)
             session.add(row)
             for ng in nodegroups:
@@ -275,8 +273,8 @@ class SQLAlchemyConnection(api.Connection):
 
     def update_cluster(self, *, uuid: str, values: Mapping[str, Any],
                        expect_status: Iterable[str] | None = None,
-                       nodegroups: Mapping[str, Mapping[str, Any]] | None = None
-                       ) -> models.Cluster | None:
+                       nodegroups: Mapping[str, Mapping[str, Any]] | None = None,
+                       remember_counts: Iterable[str] = ()) -> models.Cluster | None:
         with _writer() as session:
             q = session.query(models.Cluster).filter(models.Cluster.uuid == uuid)
             if expect_status is not None:
@@ -288,6 +286,15 @@ class SQLAlchemyConnection(api.Connection):
                 if expect_status is None:
                     raise exc.ClusterNotFound(cluster=uuid)
                 return None
+            remember = list(remember_counts)
+            if remember:
+                # its own statement, before the new counts are written: MariaDB evaluates a
+                # multi-column SET left to right, so it must not share one with node_count
+                NG = models.NodeGroup
+                session.query(NG).filter(NG.cluster_id == uuid, NG.uuid.in_(remember)).update(
+                    {NG.previous_node_count: sa.func.coalesce(NG.previous_node_count,
+                                                              NG.node_count)},
+                    synchronize_session=False)
             for ng_uuid, ng_vals in (nodegroups or {}).items():
                 ng_vals = {k: (str(v) if k == "status" else v) for k, v in ng_vals.items()}
                 session.query(models.NodeGroup).filter_by(uuid=ng_uuid, cluster_id=uuid).update(
@@ -314,6 +321,20 @@ class SQLAlchemyConnection(api.Connection):
             n = session.query(C).filter(C.uuid == uuid, C.status == str(status), cond).update(
                 {"operation_started_at": now, "operation_deadline": deadline},
                 synchronize_session=False)
+            if not n:
+                return None
+        return self.get_cluster(ident=uuid, project_id=None)
+
+    def claim_pending_scale(self, *, uuid: str, seen_started: Any, started: Any,
+                            deadline: Any) -> models.Cluster | None:
+        with _writer() as session:
+            C = models.Cluster
+            same: Any = (C.operation_started_at.is_(None) if seen_started is None
+                         else C.operation_started_at == seen_started)
+            n = session.query(C).filter(
+                C.uuid == uuid, C.status == "UPDATE_IN_PROGRESS", C.pending_scale.isnot(None),
+                same).update({"operation_started_at": started, "operation_deadline": deadline,
+                              "updated_at": models.utcnow()}, synchronize_session=False)
             if not n:
                 return None
         return self.get_cluster(ident=uuid, project_id=None)

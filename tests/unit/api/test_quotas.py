@@ -246,3 +246,27 @@ def test_a_quota_row_of_one_refuses_the_second_cluster(api, override):
     # raising the quota makes room
     assert api.patch(f"{Q}/p-member/Cluster", {"hard_limit": 2}).status_int == 202
     make_cluster(api, tpl["uuid"], headers=MEMBER, name="c3")
+
+
+def test_quota_comes_before_the_cloud_lookups(api, override):
+    # reference §4.3: step 8 (quota, 403) precedes step 12 (flavor lookup, 400)
+    tpl = make_template(api, public=True)
+    create(api, "p-member", hard_limit=0)
+    r = api.post("/v1/clusters", {"cluster_template_id": tpl["uuid"], "name": "c1",
+                                  "flavor_id": "no-such-flavor"}, headers=MEMBER)
+    assert_error(r, 403, "Resource limit exceeded: You have reached the maximum clusters per "
+                         "project, 0. You may delete a cluster to make room for a new one.")
+
+
+def test_the_insert_itself_enforces_the_quota(db):
+    # the API's early check can race with another create; the insert's own count cannot
+    from magnum_clone.common import exceptions as exc
+
+    values = dict(uuid="6f0f7c1e-0000-4000-8000-000000000001", name="c",
+                  cluster_template_id="t", project_id="p-q", user_id="u",
+                  status="CREATE_IN_PROGRESS")
+    db.create_cluster(values=values, nodegroups=[], quota_limit=1)
+    with pytest.raises(exc.ClusterQuotaExceeded):
+        db.create_cluster(values={**values, "uuid": "6f0f7c1e-0000-4000-8000-000000000002"},
+                          nodegroups=[], quota_limit=1)
+    assert db.count_clusters(project_id="p-q") == 1
