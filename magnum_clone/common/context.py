@@ -34,3 +34,24 @@ class RequestContext(context.RequestContext):
 def admin_context() -> RequestContext:
     """Context of the service itself (conductor periodic work)."""
     return RequestContext(is_admin=True, roles=["admin"], overwrite=False)
+
+
+class ServiceContext(RequestContext):
+    """The service acting as its own Keystone user, for clients that need a credential
+    where no user token exists (periodic work, a create resumed after a restart).
+
+    castellan's Barbican driver authenticates an oslo.context through its
+    ``get_auth_plugin()`` when it has one (else it demands ``auth_token``); here that is the
+    service user's keystoneauth plugin, which fetches and renews its own token. The plugin
+    holds a password: it is not part of ``to_dict()``, so it never travels over RPC or into
+    a log line.
+    """
+
+    def __init__(self, auth_plugin: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("roles", ["admin"])
+        kwargs.setdefault("overwrite", False)
+        super().__init__(is_admin=True, **kwargs)
+        self._auth_plugin = auth_plugin
+
+    def get_auth_plugin(self) -> Any:
+        return self._auth_plugin

@@ -9,12 +9,19 @@ of the cluster row in step with it.
 Embedded mode: with ``cert_manager_type = x509keypair`` and no
 ``x509keypair_encryption_keys`` configured, a Fernet key is generated once and kept in
 ``<[DEFAULT] state_path>/x509keypair.key`` (mode 0600), see :func:`encryption_keys`.
+
+``barbican``: whatever context the caller has (a user's request, the conductor's own
+``admin_context()`` in periodic work), castellan is called as the configured service user
+(:func:`magnum_clone.common.certificates.managers.barbican.service_context`), so secrets
+created for one request can be read and deleted by any later one. The castellan key manager
+and that credential are built once per process (:func:`reset` forgets them).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -29,6 +36,27 @@ from magnum_clone.db import api as db_api
 LOG = logging.getLogger(__name__)
 
 KEY_FILE = "x509keypair.key"
+
+_LOCK = threading.Lock()
+_BARBICAN: dict[str, Any] = {}   # "key_manager", "context": built once per process
+
+
+def reset() -> None:
+    """Forget the cached castellan key manager and service credential (config changed)."""
+    with _LOCK:
+        _BARBICAN.clear()
+
+
+def _barbican_parts() -> tuple[Any, Any]:
+    from magnum_clone.common.certificates.managers import barbican
+
+    with _LOCK:
+        if "context" not in _BARBICAN:
+            _BARBICAN["context"] = barbican.service_context(
+                CONF, CONF.certificates.barbican_auth_section)
+        if "key_manager" not in _BARBICAN:
+            _BARBICAN["key_manager"] = barbican.load_key_manager(CONF)
+        return _BARBICAN["key_manager"], _BARBICAN["context"]
 
 
 def key_file_path() -> str:
@@ -70,8 +98,18 @@ def encryption_keys() -> list[str]:
 
 
 def manager(context: Any = None, cluster: Any = None) -> managers.CertManager:
-    """The configured cert manager (``cluster`` only labels the x509keypair rows it creates)."""
+    """The configured cert manager (``cluster`` only labels the x509keypair rows it creates).
+
+    ``context`` is not used to authenticate anywhere: ``barbican`` always acts as the service
+    user (module docstring), the other backends need no credential.
+
+    :raises CertManagerConfigError: the backend cannot work with the configuration (for
+        ``barbican``: no service user), with a message naming the options to set.
+    """
     kind = CONF.certificates.cert_manager_type
+    if kind == "barbican":
+        key_manager, service_ctx = _barbican_parts()
+        return managers.get_manager(kind, context=service_ctx, key_manager=key_manager)
     storage = None
     keys: list[str] = []
     if kind == "x509keypair":
@@ -81,6 +119,16 @@ def manager(context: Any = None, cluster: Any = None) -> managers.CertManager:
     return managers.get_manager(kind, storage_path=CONF.certificates.storage_path,
                                 storage=storage, encryption_keys=keys, context=context,
                                 conf=CONF)
+
+
+def check() -> None:
+    """Build the configured cert manager once, without storing anything: call it when a
+    service starts so a misconfiguration (e.g. ``barbican`` without a service user) stops it
+    with a clear message instead of failing the first cluster, or a periodic cleanup.
+
+    :raises CertManagerConfigError: see :func:`manager`.
+    """
+    manager()
 
 
 def options() -> cluster_certs.X509Options:
@@ -102,20 +150,35 @@ def ensure_cluster_certificates(context: Any, cluster: Any, template: Any) -> An
     try:
         row = db_api.get_instance().update_cluster(uuid=cluster.uuid, values=refs.as_dict())
     except BaseException:
-        cluster_certs.delete(refs, mgr)
+        _discard(cluster.uuid, refs, mgr)
         raise
     LOG.info("Cluster %s: certificates created", cluster.uuid)
     return row
 
 
+def _discard(cluster_uuid: str, refs: ClusterCertRefs, mgr: managers.CertManager) -> None:
+    """Undo freshly stored material while another error is on its way up: a failure here is
+    logged with the refs left behind, and must not hide that error."""
+    try:
+        cluster_certs.delete(refs, mgr)
+    except cert_exc.CertificateError as e:
+        LOG.error("Cluster %s: unused new certificates were NOT deleted (%s); delete them in "
+                  "the cert manager: %s", cluster_uuid, e, ", ".join(refs.all()))
+
+
 def delete_cluster_certificates(context: Any, cluster: Any) -> None:
-    """At final delete: drop everything the refs point at. Best effort: logged, never raised."""
+    """At final delete: drop everything the refs point at. Best effort: never raised (the
+    cluster row is gone already), but a failure is an ERROR naming every ref left behind."""
     refs = ClusterCertRefs.from_cluster(cluster)
     if not refs.all():
         return
     try:
         cluster_certs.delete(refs, manager(context, cluster))
         LOG.info("Cluster %s: certificates deleted", cluster.uuid)
+    except cert_exc.CertificateError as e:
+        LOG.error("Cluster %s: its certificates were NOT deleted and are left in the %s cert "
+                  "manager (%s); delete them there once fixed: %s", cluster.uuid,
+                  CONF.certificates.cert_manager_type, e, ", ".join(refs.all()))
     except Exception:  # noqa: BLE001 - a leftover certificate must not fail the delete
         LOG.exception("Cluster %s: deleting its certificates failed (left behind: %s)",
                       cluster.uuid, ", ".join(refs.all()))
@@ -164,10 +227,10 @@ def rotate_ca(context: Any, cluster: Any, template: Any, expect_status: Iterable
         row = db.update_cluster(uuid=cluster.uuid, values=new.as_dict(),
                                 expect_status=list(expect_status))
     except BaseException:
-        cluster_certs.delete(new, mgr)
+        _discard(cluster.uuid, new, mgr)
         raise
     if row is None:   # the status changed under us: keep the old material
-        cluster_certs.delete(new, mgr)
+        _discard(cluster.uuid, new, mgr)
         current = db.get_cluster(ident=cluster.uuid, project_id=None)
         raise exc.InvalidState(status=current.status)
     try:
@@ -175,14 +238,16 @@ def rotate_ca(context: Any, cluster: Any, template: Any, expect_status: Iterable
     except BaseException:
         try:
             db.update_cluster(uuid=cluster.uuid, values=old.as_dict())
-            cluster_certs.delete(new, mgr)
         except Exception:  # noqa: BLE001 - the push failure is what the caller reports
             LOG.exception("Cluster %s: restoring the previous certificates failed",
                           cluster.uuid)
+        else:
+            _discard(cluster.uuid, new, mgr)
         raise
     try:
         cluster_certs.delete(old, mgr)
     except Exception:  # noqa: BLE001 - the rotation itself succeeded
-        LOG.exception("Cluster %s: deleting the rotated-out certificates failed", cluster.uuid)
+        LOG.exception("Cluster %s: deleting the rotated-out certificates failed (left "
+                      "behind: %s)", cluster.uuid, ", ".join(old.all()))
     LOG.info("Cluster %s: CA certificates rotated", cluster.uuid)
     return new

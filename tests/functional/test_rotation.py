@@ -1,15 +1,20 @@
 """CA rotation through the API, the conductor and a real Heat (SIMULATED servers): the
 cluster goes UPDATE_IN_PROGRESS -> UPDATE_COMPLETE, the CA changes (a certificate signed before
 no longer verifies, checked with the real ``openssl``) and the stack got a new service-account
-key pair. Credential rotation in noauth mode is refused (nothing to rotate)."""
+key pair. Credential rotation in noauth mode is refused (nothing to rotate). No log line the
+service would emit (its default log levels) carries a private key."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from magnum_clone.common.clients import heat
+from magnum_clone.conf import CONF
 from magnum_clone.db import api as db_api
 from tests.functional.conftest import Service
 from tests.functional.test_cluster_lifecycle import TEMPLATE
@@ -26,11 +31,21 @@ def _openssl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def _stack_params(uuid: str) -> dict[str, Any]:
     row = db_api.get_instance().get_cluster(ident=uuid, project_id=None)
-    stack = heat.client(row.project_id).stacks.get(row.stack_id)
+    stack = heat.client(str(row.project_id)).stacks.get(row.stack_id)
     return dict(stack.parameters or {})
 
 
-def test_rotate_ca(service: Service, tmp_path: Path) -> None:
+def _service_log_levels(caplog: pytest.LogCaptureFixture) -> None:
+    """Everything at DEBUG, except what the service's oslo.log setup quiets by default
+    (``[DEFAULT] default_log_levels``: keystoneauth=WARN hides its request-body dumps)."""
+    caplog.set_level(logging.DEBUG)
+    for item in CONF.default_log_levels:
+        name, _sep, level = item.partition("=")
+        caplog.set_level(logging.getLevelName(level), logger=name)
+
+
+def test_rotate_ca(service: Service, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    _service_log_levels(caplog)
     tpl = service.post("/v1/clustertemplates", {**TEMPLATE, "name": "k8s-rot"},
                        status=201).json
     uuid = service.post("/v1/clusters", {"name": "rot", "cluster_template_id": tpl["uuid"],
@@ -78,6 +93,11 @@ def test_rotate_ca(service: Service, tmp_path: Path) -> None:
     # noauth: the cluster has no credential to rotate
     r = service.patch(f"/v1/credentials/{uuid}", None)
     assert r.status_int == 400 and "noauth" in r.json["errors"][0]["detail"]
+
+    # create, sign and rotate (with the real driver's stack update) logged no private key
+    assert any(r.name.startswith("magnum_clone") for r in caplog.records)
+    leaked = [r.name for r in caplog.records if "PRIVATE KEY" in r.getMessage()]
+    assert not leaked, leaked
 
     service.delete(f"/v1/clusters/{uuid}", status=204)
     service.wait(f"/v1/clusters/{uuid}", lambda r: r.status_int == 404)

@@ -23,12 +23,14 @@ Usage (conductor)::
     new_refs = rotate(refs, manager, options=opts)   # then push to the cluster, then:
     delete(refs, manager)                              # drop the old material
 
-Nothing here logs or returns a private key except :func:`get_client_cert` and
-:func:`issue_server_certificate`, whose callers (conductor, driver) need the clear key.
+Nothing here logs or returns a private key (failed clean-ups log refs only) except
+:func:`get_client_cert` and :func:`issue_server_certificate`, whose callers (conductor, driver)
+need the clear key.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -41,6 +43,8 @@ from magnum_clone.common.certificates.managers.base import CertManager
 KUBERNETES_API_NAMES: tuple[str, ...] = (
     "kubernetes", "kubernetes.default", "kubernetes.default.svc",
     "kubernetes.default.svc.cluster.local")
+
+LOG = logging.getLogger(__name__)
 
 ADMIN_CN = "admin"
 ADMIN_ORG = "system:masters"
@@ -122,11 +126,17 @@ def _store_all(manager: CertManager, pairs: Iterable[tuple[str, x509.KeyPair]]) 
         for name, pair in pairs:
             stored.append(manager.store(pair, name))
     except BaseException:
+        left: list[str] = []
         for ref in stored:
             try:
                 manager.delete_cert(ref)
-            except exceptions.CertificateError:
+            except exceptions.CertificateNotFound:
                 pass
+            except exceptions.CertificateError as e:
+                left.append(f"{ref} ({e})")
+        if left:
+            LOG.error("Storing certificates failed, and undoing it failed too: left behind in "
+                      "the %s cert manager: %s", manager.kind, "; ".join(left))
         raise
     return stored
 
@@ -223,11 +233,20 @@ def rotate(refs: ClusterCertRefs, manager: CertManager, *, cluster_name: str | N
 def delete(refs: ClusterCertRefs, manager: CertManager) -> None:
     """Delete everything ``refs`` points at; already-missing entries are fine.
 
+    Every ref is tried even if one fails; then :class:`CertificateStorageError` names the refs
+    that are left behind (so nothing is left silently).
+
     Unlike upstream Magnum (which keeps the etcd and front-proxy CAs), all four go: nothing
     refers to them once the cluster row is gone.
     """
+    failed: list[str] = []
     for ref in refs.all():
         try:
             manager.delete_cert(ref)
         except exceptions.CertificateNotFound:
             pass
+        except exceptions.CertificateError as e:
+            failed.append(f"{ref} ({e})")
+    if failed:
+        raise exceptions.CertificateStorageError(
+            reason=f"could not delete {'; '.join(failed)}")

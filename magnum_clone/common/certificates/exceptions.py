@@ -52,6 +52,14 @@ class KeyUsageNotAllowed(CertificateValidationError):
     message = "Key usage '%(usage)s' not allowed"
 
 
+class CaRightsNotAllowed(CertificateValidationError):
+    """The CSR asks to become a CA (basicConstraints CA:TRUE, or a critical keyUsage with
+    keyCertSign/cRLSign) while ``[x509] allow_ca`` is off."""
+
+    message = ("CSR asks for CA rights (%(request)s), which are not granted: only leaf "
+               "certificates are signed ([x509] allow_ca is off)")
+
+
 class CertificateNotFound(CertificateError):
     """A stored reference no longer resolves (deleted, or from another backend)."""
 

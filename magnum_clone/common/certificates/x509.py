@@ -17,7 +17,8 @@ Why the choices:
 * ``notBefore`` one day in the past: nodes with a slightly wrong clock still accept a
   certificate minted seconds ago (Magnum does the same).
 * CAs get ``pathlen:0``: a cluster CA signs leaf certificates only, so a signed CSR can never
-  be turned into a working intermediate even if ``allow_ca`` is switched on by mistake.
+  be turned into a working intermediate even if ``allow_ca`` is switched on by mistake; with
+  ``allow_ca`` off (the default) a CSR asking for CA rights is refused outright (HTTP 400).
 * Leaf certificates never outlive their CA (``notAfter`` is clamped): after the CA expires they
   would not verify anyway, and a clamped date tells the user the truth.
 * Private keys are PKCS#8 PEM, encrypted when a passphrase is given, and :class:`KeyPair` hides
@@ -364,8 +365,13 @@ def _filter_key_usage(ku: x509.KeyUsage, critical: bool, allowed: frozenset[str]
         requested |= {n for n in ("encipherOnly", "decipherOnly")
                       if getattr(ku, _KEY_USAGE_FIELDS[n])}
     if not allow_ca:
-        # Silently, even when critical: CA rights are simply not ours to hand out. With
-        # allow_ca they still have to be listed in allowed_key_usage, like any other usage.
+        ca_usages = requested & _CA_KEY_USAGES
+        if ca_usages and critical:
+            # The requester says the certificate is useless to them without CA rights:
+            # refuse rather than hand out something else than what was asked for.
+            raise exceptions.CaRightsNotAllowed(
+                request="critical keyUsage " + ",".join(sorted(ca_usages)))
+        # Non-critical: a wish, dropped like any other usage outside allowed_key_usage.
         requested -= _CA_KEY_USAGES
     kept = set()
     for name in sorted(requested):
@@ -390,9 +396,13 @@ def filter_csr_extensions(
     * not in ``allowed_extensions``: dropped, or :class:`ExtensionNotAllowed` if critical;
     * keyUsage bits not in ``allowed_key_usage``: dropped, or :class:`KeyUsageNotAllowed` if
       the extension is critical;
-    * unless ``allow_ca``: basicConstraints becomes CA:false and keyCertSign/cRLSign go away;
+    * unless ``allow_ca``, a request for CA rights is refused with :class:`CaRightsNotAllowed`:
+      basicConstraints CA:TRUE (critical or not: nobody asks to be a CA by accident), or a
+      *critical* keyUsage with keyCertSign/cRLSign. Those two bits in a non-critical keyUsage
+      are only dropped, like any usage outside ``allowed_key_usage``;
     * subjectKeyIdentifier/authorityKeyIdentifier are never copied: the signer computes them.
 
+    The checks run before anything is signed, so a refused CSR leaves no certificate behind.
     Returns ``(extension value, critical)`` pairs ready for a certificate builder.
     """
     allowed_ext = {n.strip().lower() for n in allowed_extensions}
@@ -400,17 +410,18 @@ def filter_csr_extensions(
     result: list[tuple[x509.ExtensionType, bool]] = []
     for ext in extensions:
         name = extension_name(ext.oid)
+        value = ext.value
+        if isinstance(value, x509.BasicConstraints) and value.ca and not allow_ca:
+            # Checked before allowed_extensions: dropping it silently would sign a leaf the
+            # requester did not ask for.
+            raise exceptions.CaRightsNotAllowed(request="basicConstraints CA:TRUE")
         if name.lower() not in allowed_ext:
             if ext.critical:
                 raise exceptions.ExtensionNotAllowed(extension=name)
             continue
-        value = ext.value
         if isinstance(value, x509.SubjectKeyIdentifier | x509.AuthorityKeyIdentifier):
             continue
-        if isinstance(value, x509.BasicConstraints):
-            if not allow_ca:
-                value = x509.BasicConstraints(ca=False, path_length=None)
-        elif isinstance(value, x509.KeyUsage):
+        if isinstance(value, x509.KeyUsage):
             filtered = _filter_key_usage(value, ext.critical, allowed_ku, allow_ca)
             if filtered is None:
                 continue
@@ -433,6 +444,7 @@ def sign_csr(ca: KeyPair, csr_pem: PemInput, *,
     :raises InvalidCsr: unparseable CSR or bad self-signature.
     :raises ExtensionNotAllowed: a critical extension outside ``allowed_extensions``.
     :raises KeyUsageNotAllowed: a critical keyUsage asking for a usage that is not allowed.
+    :raises CaRightsNotAllowed: the CSR asks for CA rights and ``allow_ca`` is off.
     """
     csr = load_csr(csr_pem)
     extensions = filter_csr_extensions(csr.extensions, allowed_extensions=allowed_extensions,

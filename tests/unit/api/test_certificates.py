@@ -4,7 +4,9 @@ cluster's certificates are created, and a rotation is run, by calling the conduc
 
 from __future__ import annotations
 
+import logging
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +47,13 @@ def _cluster(api: Any, headers: dict[str, str] | None = None, **tpl_kw: Any) -> 
     return uuid
 
 
-def _csr(tmp_path: Path, cn: str = "admin") -> str:
-    subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", str(tmp_path / "client.key"), "-out", str(tmp_path / "csr.pem"),
-                    "-subj", f"/CN={cn}/O=system:masters"], check=True, capture_output=True)
+def _csr(tmp_path: Path, cn: str = "admin", addext: Sequence[str] = ()) -> str:
+    args = ["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
+            "-keyout", str(tmp_path / "client.key"), "-out", str(tmp_path / "csr.pem"),
+            "-subj", f"/CN={cn}/O=system:masters"]
+    for ext in addext:
+        args += ["-addext", ext]
+    subprocess.run(args, check=True, capture_output=True)
     return (tmp_path / "csr.pem").read_text()
 
 
@@ -199,6 +204,71 @@ def test_bad_csr_is_400(api: Any) -> None:
     assert r.status_int == 400, r.text
     assert r.json["errors"][0]["detail"].startswith("Received invalid csr")
     assert "not a csr" not in r.text
+
+
+@pytest.mark.parametrize(("addext", "request_text"), [
+    (["basicConstraints=critical,CA:TRUE"], "basicConstraints CA:TRUE"),
+    (["basicConstraints=CA:TRUE"], "basicConstraints CA:TRUE"),
+    (["keyUsage=critical,keyCertSign,cRLSign"], "critical keyUsage cRLSign,keyCertSign"),
+])
+def test_csr_asking_for_ca_rights_is_400(api: Any, tmp_path: Path, addext: list[str],
+                                         request_text: str) -> None:
+    uuid = _cluster(api)
+    r = api.post("/v1/certificates", {"cluster_uuid": uuid, "csr": _csr(tmp_path, "ca",
+                                                                         addext)})
+    assert_error(r, 400, f"CSR asks for CA rights ({request_text}), which are not granted: "
+                         "only leaf certificates are signed ([x509] allow_ca is off)")
+
+
+def test_noncritical_ca_key_usage_is_dropped(api: Any, tmp_path: Path) -> None:
+    uuid = _cluster(api)
+    r = api.post("/v1/certificates", {"cluster_uuid": uuid, "csr": _csr(
+        tmp_path, addext=["keyUsage=keyCertSign,digitalSignature"])})
+    assert r.status_int == 201, r.text
+    (tmp_path / "signed.pem").write_text(r.json["pem"])
+    text = subprocess.run(["openssl", "x509", "-in", str(tmp_path / "signed.pem"), "-noout",
+                           "-ext", "keyUsage"], capture_output=True, text=True, check=True
+                          ).stdout
+    assert "Digital Signature" in text and "Certificate Sign" not in text
+
+
+def test_no_private_key_in_any_response_or_log(api: Any, tmp_path: Path,
+                                               pushed: list[dict[str, Any]],
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    """Create (certificates made by the conductor code), show, sign, rotate: no response body
+    and no log line (everything at DEBUG) carries a private key."""
+    bodies: list[str] = []
+
+    def keep(r: Any, status: int) -> Any:
+        assert r.status_int == status, r.text
+        bodies.append(r.text)
+        return r
+
+    with caplog.at_level(logging.DEBUG):
+        uuid = _cluster(api)
+        keep(api.get(f"/v1/clusters/{uuid}"), 200)
+        keep(api.get("/v1/clusters/detail"), 200)
+        for kind in ("", "?ca_cert_type=etcd", "?ca_cert_type=front_proxy"):
+            keep(api.get(f"/v1/certificates/{uuid}{kind}"), 200)
+        csr = _csr(tmp_path)
+        keep(api.post("/v1/certificates", {"cluster_uuid": uuid, "csr": csr}), 201)
+        # a user pasting their key instead of the CSR does not get it echoed
+        key = (tmp_path / "client.key").read_text()
+        assert "PRIVATE KEY" in key
+        keep(api.post("/v1/certificates", {"cluster_uuid": uuid, "csr": key}), 400)
+        keep(api.patch(f"/v1/certificates/{uuid}", None), 202)
+        operations.ca_rotate(None, uuid)
+        assert len(pushed) == 1
+        keep(api.get(f"/v1/clusters/{uuid}"), 200)
+        keep(api.get(f"/v1/certificates/{uuid}"), 200)
+    assert len(bodies) == 10
+    for body in bodies:
+        assert "PRIVATE KEY" not in body and key.splitlines()[1] not in body
+    assert caplog.records   # the capture saw the service's own lines
+    assert any(r.name.startswith("magnum_clone") for r in caplog.records)
+    assert "PRIVATE KEY" not in caplog.text
+    for record in caplog.records:   # including arguments a formatter might drop
+        assert "PRIVATE KEY" not in repr(record.args) + str(record.msg)
 
 
 @pytest.mark.parametrize("body", [{"cluster_uuid": "c1"}, {"csr": "x"},

@@ -3,21 +3,34 @@ deleted with the row; the embedded key file; the x509keypair DB adapter."""
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from castellan import key_manager as castellan_km
+from castellan.common.objects import opaque_data
+from cryptography import x509 as cx509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from keystoneauth1 import identity
+from keystoneauth1 import loading as ka_loading
 from oslo_utils import uuidutils
 
+from magnum_clone.common import context as ctx_mod
 from magnum_clone.common import driver_factory
-from magnum_clone.common.certificates import cluster_certs
+from magnum_clone.common.certificates import cluster_certs, x509
+from magnum_clone.common.certificates import exceptions as cert_exc
 from magnum_clone.common.certificates.db_storage import DBKeyPairStorage
 from magnum_clone.common.certificates.managers import generate_encryption_key
 from magnum_clone.conductor import certs, operations, reconcile
 from magnum_clone.conf import CONF
 from magnum_clone_drivers.base import Observation
+from tests.unit.common.certificates.conftest import BarbicanAuthCheckingKeyManager
 from tests.unit.conductor.test_reconcile import NOW, S
 
 
@@ -114,5 +127,142 @@ def test_delete_is_best_effort(db: Any, monkeypatch: Any) -> None:
 def test_db_storage_roundtrip(db: Any) -> None:
     s = DBKeyPairStorage(project_id="p", user_id="u")
     ref = s.create({"certificate": "C", "private_key": "K", "private_key_passphrase": None})
-    assert s.get(ref)["certificate"] == "C" and s.get(ref)["user_id"] == "u"
+    got = s.get(ref)
+    assert got is not None and got["certificate"] == "C" and got["user_id"] == "u"
     assert s.destroy(ref) and not s.destroy(ref) and s.get(ref) is None
+
+
+# --- barbican, through certs.manager() --------------------------------------------------------
+
+_SECTION = "test_barbican_service_user"
+_CHECKING = "tests.unit.common.certificates.conftest.BarbicanAuthCheckingKeyManager"
+_MOCK = "castellan.tests.unit.key_manager.mock_key_manager.MockKeyManager"
+
+
+def _overrides(values: dict[tuple[str, str], Any]) -> Iterator[None]:
+    CONF.register_opts(castellan_km.key_manager_opts, group="key_manager")
+    ka_loading.register_auth_conf_options(CONF, _SECTION)
+    CONF.register_opts(ka_loading.get_auth_plugin_conf_options("password"), group=_SECTION)
+    for (group, name), value in values.items():
+        CONF.set_override(name, value, group=group)
+    certs.reset()
+    BarbicanAuthCheckingKeyManager.instances.clear()
+    yield
+    for group, name in values:
+        CONF.clear_override(name, group=group)
+    certs.reset()
+
+
+_BARBICAN = {("certificates", "cert_manager_type"): "barbican",
+             ("certificates", "barbican_auth_section"): _SECTION,
+             ("key_manager", "backend"): _CHECKING}
+_SERVICE_USER = {(_SECTION, "auth_type"): "password",
+                 (_SECTION, "auth_url"): "http://keystone.example:5000/v3",
+                 (_SECTION, "username"): "magnum", (_SECTION, "password"): "svc-pass",
+                 (_SECTION, "user_domain_name"): "Default",
+                 (_SECTION, "project_name"): "service",
+                 (_SECTION, "project_domain_name"): "Default"}
+
+
+@pytest.fixture()
+def barbican() -> Iterator[None]:
+    """cert_manager_type = barbican, a service user in its own section, and castellan's
+    MockKeyManager held to the Barbican driver's authentication as [key_manager] backend."""
+    yield from _overrides({**_BARBICAN, **_SERVICE_USER})
+
+
+@pytest.fixture()
+def barbican_without_service_user() -> Iterator[None]:
+    yield from _overrides(_BARBICAN)
+
+
+def _user_csr() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = cx509.Name([cx509.NameAttribute(NameOID.ORGANIZATION_NAME, "system:masters"),
+                       cx509.NameAttribute(NameOID.COMMON_NAME, "admin")])
+    csr = cx509.CertificateSigningRequestBuilder().subject_name(name).sign(key, hashes.SHA256())
+    return csr.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def test_barbican_lifecycle_as_the_service_user(db: Any, barbican: None) -> None:
+    """Create (a resumed create: the conductor's admin context), sign, rotate and the
+    periodic delete all go through certs.manager() to castellan as the service user."""
+    admin = ctx_mod.admin_context()
+    c, tpl = _cluster(db, status="UPDATE_IN_PROGRESS")
+    row = certs.ensure_cluster_certificates(admin, c, tpl)
+    refs = cluster_certs.ClusterCertRefs.from_cluster(row)
+    assert len(refs.all()) == 4 and all(r.startswith("castellan:") for r in refs.all())
+    (km,) = BarbicanAuthCheckingKeyManager.instances   # built once, shared by every call
+    assert len(km.keys) == 12   # 4 pairs x (certificate, key, passphrase)
+    keys = [bytes(o.get_encoded() or b"") for o in km.keys.values()
+            if isinstance(o, opaque_data.OpaqueData)]
+    assert len(keys) == 4 and all(k.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY") for k in keys)
+    assert not os.path.exists(certs.key_file_path())   # no x509keypair key involved
+
+    ca = certs.get_ca(admin, row, tpl)
+    signed = certs.sign_csr(None, row, tpl, _user_csr())
+    assert x509.is_signed_by(signed, ca)
+
+    pushed: list[Any] = []
+    new = certs.rotate_ca(admin, row, tpl, ["UPDATE_IN_PROGRESS"], push=pushed.append)
+    assert len(pushed) == 1 and set(new.all()).isdisjoint(refs.all())
+    assert len(km.keys) == 12   # the old secrets are gone
+    rotated = db.get_cluster(ident=c.uuid, project_id=None)
+    assert not x509.is_signed_by(signed, certs.get_ca(admin, rotated, tpl))
+
+    certs.delete_cluster_certificates(admin, rotated)   # the reconcile loop's final delete
+    assert km.keys == {}
+    # every call authenticated as the configured service user, with one cached plugin
+    assert len({id(a) for a in km.auths}) == 1
+    (auth,) = {id(a): a for a in km.auths}.values()
+    assert isinstance(auth, identity.Password) and auth._username == "magnum"
+    assert auth.auth_url == "http://keystone.example:5000/v3"
+
+
+def test_barbican_with_castellans_own_mock_key_manager(db: Any, barbican: None) -> None:
+    """The unmodified castellan MockKeyManager as [key_manager] backend."""
+    CONF.set_override("backend", _MOCK, group="key_manager")
+    certs.reset()
+    c, tpl = _cluster(db)
+    row = certs.ensure_cluster_certificates(None, c, tpl)
+    assert row.ca_cert_ref.startswith("castellan:")
+    assert certs.get_ca(None, row, tpl).startswith("-----BEGIN CERTIFICATE-----")
+    mgr = certs.manager()
+    assert type(mgr.key_manager).__name__ == "MockKeyManager"   # type: ignore[attr-defined]
+    certs.delete_cluster_certificates(None, row)
+    assert mgr.key_manager.keys == {}   # type: ignore[attr-defined]
+
+
+def test_barbican_without_service_user_fails_loudly(db: Any, monkeypatch: Any,
+                                                    caplog: pytest.LogCaptureFixture,
+                                                    barbican_without_service_user: None
+                                                    ) -> None:
+    with pytest.raises(cert_exc.CertManagerConfigError) as info:
+        certs.check()
+    message = str(info.value)
+    assert "no service user to authenticate to Barbican with" in message
+    assert f"[{_SECTION}]" in message and "[key_manager] auth_type" in message
+
+    # a create fails with that message as its status_reason, before the driver runs
+    c, _tpl = _cluster(db)
+
+    class Driver:
+        def find_backend_id(self, context: Any, view: Any) -> None:
+            raise AssertionError("the driver must not run without certificates")
+
+    monkeypatch.setattr(driver_factory, "for_template", lambda _t: Driver())
+    operations.create(ctx_mod.admin_context(), c.uuid)
+    got = db.get_cluster(ident=c.uuid, project_id=None)
+    assert got.status == "CREATE_FAILED" and got.status_reason == message
+    assert got.ca_cert_ref is None
+
+    # the final delete cannot remove them: an ERROR naming every ref left behind
+    refs = {"ca_cert_ref": "castellan:a;b;c", "magnum_cert_ref": "castellan:d;e;"}
+    gone = db.update_cluster(uuid=c.uuid, values=refs)
+    with caplog.at_level(logging.ERROR, logger="magnum_clone.conductor.certs"):
+        certs.delete_cluster_certificates(ctx_mod.admin_context(), gone)
+    (record,) = [r for r in caplog.records if r.name == "magnum_clone.conductor.certs"]
+    assert record.levelno == logging.ERROR
+    text = record.getMessage()
+    assert "NOT deleted" in text and "castellan:a;b;c" in text and "castellan:d;e;" in text
+    assert "no service user" in text

@@ -6,7 +6,7 @@ Usage::
                           storage_path=CONF.certificates.storage_path,           # local
                           storage=db_adapter,                                    # x509keypair
                           encryption_keys=CONF.certificates.x509keypair_encryption_keys,
-                          context=ctx)                                           # barbican
+                          context=service_ctx)                                   # barbican
 
 Each backend takes only the options it needs and ignores the others, so the caller can pass
 the same keyword set whatever the configured kind.
@@ -41,9 +41,10 @@ def get_manager(kind: str, **options: Any) -> CertManager:
     """Build the cert manager named by ``kind``.
 
     Options per kind: ``local``: ``storage_path``; ``x509keypair``: ``storage`` (a
-    :class:`KeyPairStorage`) and ``encryption_keys``; ``barbican``: ``context`` plus optional
-    ``key_manager`` (a castellan KeyManager; default ``castellan.key_manager.API(conf)``) and
-    ``conf``.
+    :class:`KeyPairStorage`) and ``encryption_keys``; ``barbican``: ``context`` (what castellan
+    authenticates with; the service passes :func:`.barbican.service_context`, never a request
+    context) plus optional ``key_manager`` (a castellan KeyManager; default
+    :func:`.barbican.load_key_manager` of ``conf``) and ``conf``.
 
     :raises CertManagerConfigError: unknown kind or a missing option.
     """

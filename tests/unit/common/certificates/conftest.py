@@ -1,4 +1,5 @@
-"""Fixtures for the certificate tests: a shared CA, and helpers that drive the real openssl.
+"""Fixtures for the certificate tests: a shared CA, helpers that drive the real openssl, and
+castellan's MockKeyManager held to the Barbican driver's authentication rules.
 
 RSA key generation dominates the run time, so the CA and the openssl user key are made once
 per session; tests that change stored state build their own.
@@ -10,8 +11,11 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
+from castellan.key_manager.barbican_key_manager import BarbicanKeyManager
+from castellan.tests.unit.key_manager.mock_key_manager import MockKeyManager
 
 from magnum_clone.common.certificates import x509
 
@@ -71,3 +75,41 @@ def user_key(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def admin_csr(user_key: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     return openssl_csr(tmp_path_factory.mktemp("csr"), user_key, "/O=system:masters/CN=admin")
+
+
+# --- castellan ----------------------------------------------------------------------------------
+
+class BarbicanAuthCheckingKeyManager(MockKeyManager):  # type: ignore[misc]
+    """castellan's in-memory MockKeyManager that first authenticates every call the way
+    castellan's Barbican driver does.
+
+    MockKeyManager only refuses ``context=None``; the real driver turns the context into a
+    keystoneauth plugin (``BarbicanKeyManager._get_keystone_auth``) and refuses an oslo.context
+    without ``auth_token`` (the service's ``admin_context()``). That same castellan code runs
+    here before each store/get/delete (it needs no network), so a context Barbican would refuse
+    fails here too; the plugins are kept in ``auths``. Load it as ``[key_manager] backend =
+    tests.unit.common.certificates.conftest.BarbicanAuthCheckingKeyManager``.
+    """
+
+    instances: ClassVar[list[BarbicanAuthCheckingKeyManager]] = []
+
+    def __init__(self, configuration: Any = None) -> None:
+        super().__init__(configuration)
+        self.barbican = BarbicanKeyManager(configuration)
+        self.auths: list[Any] = []
+        type(self).instances.append(self)
+
+    def _authenticate(self, context: Any) -> None:
+        self.auths.append(self.barbican._get_keystone_auth(context))
+
+    def store(self, context: Any, managed_object: Any, expiration: Any = None) -> str:
+        self._authenticate(context)
+        return str(super().store(context, managed_object, expiration))
+
+    def get(self, context: Any, managed_object_id: str, metadata_only: bool = False) -> Any:
+        self._authenticate(context)
+        return super().get(context, managed_object_id, metadata_only)
+
+    def delete(self, context: Any, managed_object_id: str, force: bool = False) -> None:
+        self._authenticate(context)
+        super().delete(context, managed_object_id, force)

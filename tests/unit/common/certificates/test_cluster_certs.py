@@ -178,6 +178,47 @@ def test_create_is_all_or_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+class _StuckManager(_FlakyManager):
+    """Fails on the third store, and cannot delete the first pair either."""
+
+    stuck = ""
+
+    def delete_cert(self, ref: str) -> None:
+        if ref == self.stuck:
+            raise exceptions.CertificateStorageError(reason="read-only backend")
+        super().delete_cert(ref)
+
+    def store_cert(self, cert_pem: bytes, key_pem: bytes, name: str, *,
+                   passphrase: bytes | None = None) -> str:
+        ref = super().store_cert(cert_pem, key_pem, name, passphrase=passphrase)
+        if self.calls == 1:
+            self.stuck = ref
+        return ref
+
+
+def test_leftovers_are_named_not_silent(tmp_path: Path,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    manager = _StuckManager(tmp_path)
+    with pytest.raises(exceptions.CertificateStorageError, match="backend went away"):
+        cluster_certs.create_cluster_certificates("half", manager)
+    # the undo removed what it could and logged the one it could not
+    assert [p.name for p in tmp_path.iterdir()] == [manager.stuck]
+    (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert manager.stuck in record.getMessage() and "read-only backend" in record.getMessage()
+
+    # delete tries every ref, then names the ones left behind
+    first = manager.stuck
+    manager.calls = 10
+    refs = cluster_certs.create_cluster_certificates("full", manager)
+    assert refs.etcd_ca_cert_ref is not None
+    manager.stuck = refs.etcd_ca_cert_ref
+    with pytest.raises(exceptions.CertificateStorageError) as info:
+        cluster_certs.delete(refs, manager)
+    assert str(info.value) == (f"Certificate storage error: could not delete {manager.stuck} "
+                               "(Certificate storage error: read-only backend)")
+    assert {p.name for p in tmp_path.iterdir()} == {first, manager.stuck}
+
+
 def test_refs_and_options_from_the_outside_world() -> None:
     row = {"ca_cert_ref": "a", "etcd_ca_cert_ref": "b", "front_proxy_ca_cert_ref": None,
            "magnum_cert_ref": "d", "name": "x"}

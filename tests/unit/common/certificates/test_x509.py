@@ -200,25 +200,48 @@ def test_csr_with_broken_self_signature_is_a_400(ca: x509.KeyPair,
         x509.sign_csr(ca, tampered)
 
 
-def test_csr_asking_for_ca_gets_no_ca_rights(ca: x509.KeyPair, user_key: str,
-                                             tmp_path: Path) -> None:
-    csr = openssl_csr(tmp_path, user_key, "/CN=sneaky", [
-        "basicConstraints=critical,CA:TRUE",
-        "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"])
+@pytest.mark.parametrize(("addext", "request_text"), [
+    (["basicConstraints=critical,CA:TRUE"], "basicConstraints CA:TRUE"),
+    (["basicConstraints=CA:TRUE"], "basicConstraints CA:TRUE"),       # non-critical too
+    (["basicConstraints=CA:TRUE,pathlen:0", "keyUsage=keyCertSign"], "basicConstraints CA:TRUE"),
+    (["keyUsage=critical,keyCertSign,digitalSignature"], "critical keyUsage keyCertSign"),
+    (["basicConstraints=CA:FALSE", "keyUsage=critical,cRLSign,keyCertSign"],
+     "critical keyUsage cRLSign,keyCertSign"),
+])
+def test_csr_asking_for_ca_is_refused(ca: x509.KeyPair, user_key: str, tmp_path: Path,
+                                      addext: list[str], request_text: str) -> None:
+    csr = openssl_csr(tmp_path, user_key, "/CN=sneaky", addext)
+    with pytest.raises(exceptions.CaRightsNotAllowed) as info:
+        x509.sign_csr(ca, csr)
+    assert info.value.code == 400
+    assert str(info.value) == (f"CSR asks for CA rights ({request_text}), which are not "
+                               "granted: only leaf certificates are signed ([x509] allow_ca "
+                               "is off)")
+    # refused even when basicConstraints is not an allowed (copied) extension at all
+    if "CA:TRUE" in request_text:
+        with pytest.raises(exceptions.CaRightsNotAllowed):
+            x509.sign_csr(ca, csr, allowed_extensions=["keyUsage"])
+
+
+def test_noncritical_ca_key_usage_is_dropped_and_leaf_cannot_sign(
+        ca: x509.KeyPair, user_key: str, tmp_path: Path) -> None:
+    csr = openssl_csr(tmp_path, user_key, "/CN=modest", [
+        "basicConstraints=critical,CA:FALSE", "keyUsage=keyCertSign,cRLSign,digitalSignature"])
     pem = x509.sign_csr(ca, csr)
     cert = _cert(pem)
     bc = _ext(cert, cx509.BasicConstraints)
     assert bc.value.ca is False and bc.critical
-    ku = _ext(cert, cx509.KeyUsage).value
-    assert ku.digital_signature and not ku.key_cert_sign and not ku.crl_sign
+    ku = _ext(cert, cx509.KeyUsage)
+    assert not ku.critical
+    assert ku.value.digital_signature and not ku.value.key_cert_sign and not ku.value.crl_sign
     # and openssl agrees: it is not a CA
-    leaf = write(tmp_path, "sneaky.pem", pem)
-    result = openssl("x509", "-in", leaf, "-noout", "-ext", "basicConstraints")
-    assert "CA:FALSE" in result.stdout
+    leaf = write(tmp_path, "modest.pem", pem)
+    result = openssl("x509", "-in", leaf, "-noout", "-ext", "basicConstraints,keyUsage")
+    assert "CA:FALSE" in result.stdout and "Certificate Sign" not in result.stdout
     # a certificate "issued" with it does not chain: openssl rejects the intermediate
     with open(user_key, "rb") as f:
-        sneaky_key = serialization.load_pem_private_key(f.read(), password=None)
-    victim = x509.KeyPair(pem, x509.serialize_private_key(sneaky_key))  # type: ignore[arg-type]
+        user_private = serialization.load_pem_private_key(f.read(), password=None)
+    victim = x509.KeyPair(pem, x509.serialize_private_key(user_private))  # type: ignore[arg-type]
     forged = x509.generate_client_cert(victim, cn="forged")
     untrusted = write(tmp_path, "untrusted.pem", pem)
     result = openssl_verify(tmp_path, ca.cert_pem, forged.cert_pem, "-untrusted", untrusted)
