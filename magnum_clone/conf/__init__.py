@@ -53,6 +53,11 @@ except cfg.ArgsAlreadyParsedError:
     # imported by a tool that parsed the global CONF first (oslopolicy-policy-generator)
     pass
 
+# Request bodies to Heat carry hidden parameters (the service-account private key): their
+# logger stays quiet even when keystoneauth is set to DEBUG (clients use split_loggers).
+_log.set_defaults(default_log_levels=[*_log.get_default_log_levels(),
+                                      "keystoneauth.session.body=WARN"])
+
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:
     """Every option of the service, by section, for the sample config generator."""

@@ -32,12 +32,12 @@ def client(project_id: str) -> Any:
 def _make(project_id: str) -> Any:
     if CONF.heat.endpoint:
         auth = noauth.NoAuth(endpoint=f"{CONF.heat.endpoint.rstrip('/')}/{project_id}")
-        sess = session.Session(auth=auth)
+        sess = session.Session(auth=auth, split_loggers=True)
         return heat_client.Client("1", session=sess)
     from keystoneauth1 import loading
 
     ks_auth = loading.load_auth_from_conf_options(CONF, "keystone_authtoken")
-    sess = session.Session(auth=ks_auth)
+    sess = session.Session(auth=ks_auth, split_loggers=True)
     return heat_client.Client("1", session=sess, service_type="orchestration",
                               project_id=project_id)
 
