@@ -7,14 +7,20 @@ only holds the pieces that are the same word for word in every Kubernetes driver
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
+from magnum_clone.common import exceptions as exc
 from magnum_clone.conf import CONF
 from magnum_clone_drivers import labels as lb
 from magnum_clone_drivers.base import ClusterView
+from magnum_clone_drivers.heat import coe_query
 from magnum_clone_drivers.heat import template_def as td
 from magnum_clone_drivers.heat.driver import OutputMap
 from magnum_clone_drivers.heat.template_def import Param
+
+LOG = logging.getLogger(__name__)
 
 # Labels every Kubernetes driver understands, with the values they accept.
 KUBERNETES_LABEL_RULES: tuple[lb.Rule, ...] = (
@@ -31,6 +37,31 @@ KUBERNETES_LABEL_RULES: tuple[lb.Rule, ...] = (
     lb.integer("etcd_volume_size", 0),
     lb.prefix("container_infra_prefix"),
 )
+
+# The Fedora family (Fedora Atomic, Fedora CoreOS: one template-definition code upstream, §5)
+# understands these on top; each of the two drivers adds its own few (tiller_*, octavia_*).
+FEDORA_LABEL_RULES: tuple[lb.Rule, ...] = (
+    *KUBERNETES_LABEL_RULES,
+    lb.cidr("calico_ipv4pool"),
+    lb.choice("calico_ipv4pool_ipip", ("Always", "CrossSubnet", "Never", "Off")),
+    *(lb.boolean(name) for name in (
+        "cert_manager_api", "cloud_provider_enabled", "keystone_auth_enabled",
+        "metrics_server_enabled", "heapster_enabled", "auto_healing_enabled",
+        "auto_scaling_enabled", "cinder_csi_enabled", "npd_enabled", "use_podman",
+        "master_lb_floating_ip_enabled", "monitoring_enabled", "monitoring_ingress_enabled",
+        "prometheus_adapter_enabled")),
+    *(lb.integer(name, 0) for name in (
+        "boot_volume_size", "min_node_count", "max_node_count", "monitoring_retention_days",
+        "monitoring_retention_size", "monitoring_interval_seconds")),
+    lb.choice("cgroup_driver", ("cgroupfs", "systemd")),
+    lb.choice("ingress_controller", ("", "octavia", "traefik", "nginx"), ignore_case=True),
+    lb.choice("auto_healing_controller", ("draino", "magnum-auto-healer")),
+    lb.choice("selinux_mode", ("enforcing", "permissive", "disabled")),
+    lb.choice("container_runtime", ("host-docker", "containerd")),
+)
+
+#: the scale-down hook of every Kubernetes driver: pods per node, from the API server
+COE_QUERY = coe_query.KUBERNETES
 
 
 def k8s_api_address(value: str, view: ClusterView) -> str:
@@ -85,10 +116,79 @@ def ingress_controller(value: str) -> str:
     return value.lower()
 
 
+def master_lb_allowed_cidrs(i: td.RenderInput) -> list[str] | None:
+    """Label ``master_lb_allowed_cidrs`` plus the private subnet (the nodes must reach the API
+    through the load balancer too); not sent without the label (empty allows everyone)."""
+    value = i.view.labels.get("master_lb_allowed_cidrs")
+    if not value:
+        return None
+    cidrs = [c.strip() for c in value.split(",") if c.strip()]
+    return [*cidrs, subnet_cidr(i)]
+
+
+# ---- cloud provider, keystone auth (Fedora family) ----------------------------------------
+
+# The seeds' label table says cloud_provider_enabled defaults to true; the reference says
+# cloud_provider_enabled=true needs [trust] cluster_user_trust (the cloud provider on the nodes
+# authenticates through the user's trust). Both hold here: a label set to true without a user
+# trust is refused (check_cloud_provider), and an absent label means true whenever a user trust
+# is available. Without one (the embedded mode's default) the absent label resolves to false,
+# so a default template still creates a cluster instead of failing on a default it cannot
+# honour; the render logs that.
+CLOUD_PROVIDER_DEFAULT = True
+
+
+def cloud_provider_enabled(i: td.RenderInput) -> bool:
+    value = i.view.labels.get("cloud_provider_enabled")
+    if value is not None:
+        return td.to_bool(value)
+    return CLOUD_PROVIDER_DEFAULT and bool(i.lookups.get("cluster_user_trust"))
+
+
+def check_cloud_provider(view: ClusterView, user_trust: bool) -> None:
+    """Render-time checks (reference §4: the cluster becomes CREATE_FAILED with the message)."""
+    value = view.labels.get("cloud_provider_enabled")
+    if value is not None and td.to_bool(value) and not user_trust:
+        raise exc.InvalidParameterValue(
+            err='"cluster_user_trust" must be set to True in magnum.conf when '
+                '"cloud_provider_enabled" label is set to true.')
+    if value is None and not user_trust:
+        LOG.info("Cluster %s: label cloud_provider_enabled not set and no user trust "
+                 "([trust] cluster_user_trust is off): the cloud provider is disabled",
+                 view.cluster.get("uuid"))
+    enabled = td.to_bool(value) if value is not None else CLOUD_PROVIDER_DEFAULT and user_trust
+    if view.template.get("volume_driver") == "cinder" and not enabled:
+        raise exc.InvalidParameterValue(
+            err='"cinder" volume driver needs "cloud_provider_enabled" label to be true or '
+                'unset (and [trust] cluster_user_trust set to True).')
+
+
+def keystone_auth_policy(project_id: str) -> str:
+    """The default k8s-keystone-auth policy: members of the cluster's project may do anything
+    in the cluster (``$PROJECT_ID`` of upstream's built-in policy substituted)."""
+    match = [{"type": "role", "values": ["member"]},
+             {"type": "project", "values": [project_id]}]
+    return json.dumps([
+        {"resource": {"verbs": ["*"], "resources": ["*"], "version": "*", "namespace": "*"},
+         "match": match},
+        {"nonresource": {"verbs": ["*"], "path": "*"}, "match": match},
+    ], separators=(",", ":"))
+
+
+def keystone_auth_default_policy(i: td.RenderInput) -> str | None:
+    """Sent only when keystone auth is enabled (label; the seeds' default is false)."""
+    if not td.to_bool(i.view.labels.get("keystone_auth_enabled", "false")):
+        return None
+    return keystone_auth_policy(str(i.view.cluster.get("project_id") or ""))
+
+
 # ---- environment and lookups --------------------------------------------------------------
 
 
 # ---- parameter rows every Kubernetes driver shares (each driver adds its own) --------------
+
+TRUSTEE_PARAMS = ("trustee_domain_id", "trustee_user_id", "trustee_username",
+                  "trustee_password", "trust_id", "auth_url")
 
 NODE_PARAMS: tuple[Param, ...] = (
     Param("is_cluster_stack", td.const(True)),
@@ -126,6 +226,11 @@ NODE_PARAMS: tuple[Param, ...] = (
     Param("openstack_ca", td.lookup("openstack_ca")),
     Param("project_id", td.cluster("project_id")),
     Param("master_lb_enabled", td.cluster("master_lb_enabled")),
+    Param("region_name", td.lookup("region_name")),
+    Param("username", td.lookup("username")),
+    # the cluster's trustee and trust (reference §16.3), sent at create by every k8s driver:
+    # lookups only when the cluster has a trustee (never logged)
+    *(Param(p, td.lookup(p)) for p in TRUSTEE_PARAMS),
 )
 
 # virtual machines on a private network Magnum makes (or the cluster's), with floating IPs
@@ -148,9 +253,35 @@ def simulated_environment(inp: td.RenderInput) -> tuple[dict[str, Any], dict[str
     return sim.simulated_environment(inp.view.labels)
 
 
-def common_lookups(context: Any, view: ClusterView) -> tuple[Any, dict[str, Any]]:
-    """(cloud lookup client, values every k8s driver renders with)."""
-    from magnum_clone.common.clients import cloud
+def openstack_ca() -> str:
+    """The cloud's CA bundle (``[drivers] openstack_ca_file``) for the nodes; "" when no file
+    is configured (the option is read only if the service registers it)."""
+    path = getattr(CONF.drivers, "openstack_ca_file", None)
+    if not path:
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def cluster_ca_key(view: ClusterView) -> str:
+    """The cluster CA's private key in clear (label ``cert_manager_api``: the cert manager in
+    the cluster signs with it). Sensitive: a hidden Heat parameter, never logged."""
+    from magnum_clone.common.certificates import cluster_certs, x509
+    from magnum_clone.conductor import certs
+
+    refs = cluster_certs.ClusterCertRefs.from_cluster(view.cluster)
+    if not refs.ca_cert_ref:
+        raise exc.InvalidParameterValue(
+            err="label cert_manager_api needs a TLS cluster with a CA certificate.")
+    pair = certs.manager(None, None).get_cert(refs.ca_cert_ref)
+    return x509.decrypt_private_key(pair.key_pem, pair.passphrase).decode("ascii")
+
+
+def common_lookups(context: Any, view: ClusterView, *, ca_key: bool = True
+                   ) -> tuple[Any, dict[str, Any]]:
+    """(cloud lookup client, values every k8s driver renders with); ``ca_key``: whether the
+    driver's template takes the CA key (label ``cert_manager_api``)."""
+    from magnum_clone.common.clients import cloud, keystone
 
     c = cloud.get_cloud(context)
     out: dict[str, Any] = {
@@ -158,10 +289,24 @@ def common_lookups(context: Any, view: ClusterView) -> tuple[Any, dict[str, Any]
         "verify_ca": CONF.drivers.verify_ca,
         "discovery_url": view.cluster.get("discovery_url") or "",
         "magnum_url": f"http://{CONF.api.host}:{CONF.api.port}/v1",
+        "cluster_user_trust": bool(CONF.trust.cluster_user_trust),
+        "openstack_ca": openstack_ca(),
     }
+    region = CONF.trust.trustee_keystone_region_name
+    if region:
+        out["region_name"] = region
+    user = getattr(context, "user_name", None)
+    if user:
+        out["username"] = user
     ext = view.template.get("external_network_id")
     if ext:
         out["external_network"] = c.get_external_network(ext).id
     if view.cluster.get("keypair"):
         out["ssh_public_key"] = c.get_keypair(view.cluster["keypair"])
+    if view.cluster.get("fixed_subnet"):
+        out["fixed_subnet_cidr"] = c.get_fixed_subnet(view.cluster["fixed_subnet"]).cidr
+    # the cluster's trustee (and trust): Heat parameters only, never logged
+    out.update(keystone.trustee_parameters(view.cluster))
+    if ca_key and td.to_bool(view.labels.get("cert_manager_api", "false")):
+        out["ca_key"] = cluster_ca_key(view)
     return c, out

@@ -26,7 +26,11 @@ class Rule:
                 err=f"Invalid value '{value}' for label {self.label}: expected {self.expected}.")
 
 
-def choice(label: str, allowed: Sequence[str]) -> Rule:
+def choice(label: str, allowed: Sequence[str], *, ignore_case: bool = False) -> Rule:
+    if ignore_case:
+        lowered = {a.lower() for a in allowed}
+        return Rule(label, lambda v: v.lower() in lowered,
+                    "one of " + ", ".join(repr(a) for a in allowed) + " (any case)")
     return Rule(label, lambda v: v in allowed, "one of " + ", ".join(allowed))
 
 

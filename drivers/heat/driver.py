@@ -14,7 +14,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -25,6 +25,8 @@ from magnum_clone.common import states
 from magnum_clone.common.clients import heat
 from magnum_clone.conf import CONF
 from magnum_clone_drivers.base import ClusterView, Driver, Observation
+from magnum_clone_drivers.heat import scale
+from magnum_clone_drivers.heat.coe_query import CoeQuery
 from magnum_clone_drivers.heat.template_def import RenderInput, StackSpec, TemplateDefinition
 
 LOG = logging.getLogger(__name__)
@@ -46,7 +48,8 @@ class OutputMap:
     # None: the template cannot choose which nodes go (Heat removes the newest members).
     nodes_to_remove_param: str | None = "minions_to_remove"
     # The worker ResourceGroup: when set, a scale-down with no nodes named chooses the members
-    # to remove itself (highest index first), logs the choice and passes it to Heat.
+    # to remove itself (idle nodes first when the driver's COE can be asked, then highest
+    # index, see heat/scale.py), logs the choice and passes it to Heat.
     worker_group: str | None = None
 
 
@@ -76,6 +79,8 @@ def _addr_list(value: Any) -> list[str]:
 
 class HeatDriver(Driver):
     outputs: OutputMap
+    # the scale-manager hook: how to ask the COE which nodes run containers (None: cannot)
+    coe_query: ClassVar[CoeQuery | None] = None
     # the template parameters of the service-account key pair (CA rotation replaces it)
     service_account_key_params: tuple[str, str] = ("kube_service_account_key",
                                                    "kube_service_account_private_key")
@@ -111,20 +116,20 @@ class HeatDriver(Driver):
     def scale_cluster(self, context: Any, view: ClusterView, *, nodegroup: Mapping[str, Any],
                       node_count: int, nodes_to_remove: Sequence[str], rollback: bool) -> None:
         stack_id = view.cluster["stack_id"]
-        params: dict[str, Any] = {self.outputs.node_count_param: node_count}
-        if nodes_to_remove and self.outputs.nodes_to_remove_param:
-            params[self.outputs.nodes_to_remove_param] = list(nodes_to_remove)
+        m = self.outputs
+        params: dict[str, Any] = {m.node_count_param: node_count}
+        if nodes_to_remove and m.nodes_to_remove_param:
+            params[m.nodes_to_remove_param] = list(nodes_to_remove)
         elif nodes_to_remove:
             LOG.warning("Cluster %s: driver %s cannot choose nodes to remove; ignoring %s",
                         view.cluster["uuid"], self.name, ", ".join(nodes_to_remove))
         hc = heat.client(view.cluster["project_id"])
-        if not nodes_to_remove and self.outputs.nodes_to_remove_param:
-            chosen = self._removal_choice(hc, stack_id, node_count)
-            if chosen:
-                params[self.outputs.nodes_to_remove_param] = chosen
-                LOG.info("Cluster %s: scaling down to %d removes members %s (highest index "
-                         "first: no COE client asks the cluster which nodes are idle)",
-                         view.cluster["uuid"], node_count, ", ".join(chosen))
+        if not nodes_to_remove and m.nodes_to_remove_param and m.worker_group:
+            choice = self.removal_choice(context, hc, view, node_count)
+            if choice.remove:
+                params[m.nodes_to_remove_param] = choice.remove
+            if choice.remove or choice.warn:
+                scale.log_choice(view, node_count, choice, m.nodes_to_remove_param)
         try:
             hc.stacks.update(stack_id, existing=True, parameters=params,
                              disable_rollback=not rollback)
@@ -132,6 +137,18 @@ class HeatDriver(Driver):
             raise exc.StackNotFound(stack_id=stack_id) from None
         except heat_exc.HTTPBadRequest as e:
             raise exc.InvalidParameterValue(err=_heat_message(e)) from e
+
+    def removal_choice(self, context: Any, hc: Any, view: ClusterView, node_count: int
+                       ) -> scale.Choice:
+        """Which worker-group members a scale-down to ``node_count`` removes: nodes the COE
+        reports without containers first (:attr:`coe_query`), then the highest indexes."""
+        m = self.outputs
+        assert m.worker_group is not None
+        return scale.removal_choice(hc, view, group=m.worker_group,
+                                    address_outputs=(m.minions_private, m.minions),
+                                    node_count=node_count, query=self.coe_query,
+                                    simulated=bool(CONF.heat.simulated_cloud),
+                                    context=context)
 
     def _update_stack(self, view: ClusterView, params: Mapping[str, Any], rollback: bool
                       ) -> None:
@@ -175,19 +192,6 @@ class HeatDriver(Driver):
             raise exc.Invalid(f"Cluster {view.cluster['uuid']} has no trustee credential.")
         self._update_stack(view, params, rollback=True)
         LOG.info("Cluster %s: stack update with the new trustee started", view.cluster["uuid"])
-
-    def _removal_choice(self, hc: Any, stack_id: str, node_count: int) -> list[str]:
-        """Members of the worker group to remove to reach ``node_count`` (highest first)."""
-        group = self.outputs.worker_group
-        if group is None:
-            return []
-        try:
-            nested = hc.resources.get(stack_id, group).physical_resource_id
-            names = [r.resource_name for r in hc.resources.list(nested)]
-        except heat_exc.HTTPException:
-            return []
-        members = sorted(names, key=lambda n: (len(n), n), reverse=True)
-        return members[:max(0, len(members) - node_count)]
 
     def delete_cluster(self, context: Any, view: ClusterView) -> None:
         stack_id = view.cluster.get("stack_id")

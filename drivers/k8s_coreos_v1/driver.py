@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +20,7 @@ LABEL_RULES = (
     lb.choice("calico_ipv4pool_ipip", ("Always", "CrossSubnet", "Never", "Off")),
     lb.boolean("cert_manager_api"),
     lb.boolean("master_lb_floating_ip_enabled"),
-    lb.choice("ingress_controller", ("", "octavia", "traefik", "nginx")),
+    lb.choice("ingress_controller", ("", "octavia", "traefik", "nginx"), ignore_case=True),
 )
 
 
@@ -30,6 +31,7 @@ class Driver(HeatDriver):
     container_version = ver.container_version
     supports_credential_rotation = True
     outputs = k8s.K8S_OUTPUTS
+    coe_query = k8s.COE_QUERY
 
     @property
     def template_path(self) -> str:
@@ -43,7 +45,8 @@ class Driver(HeatDriver):
         lb.validate(LABEL_RULES, labels)
 
     def lookups(self, context: Any, view: ClusterView) -> dict[str, Any]:
-        cloud, out = k8s.common_lookups(context, view)
-        if view.cluster.get("fixed_subnet"):
-            out["fixed_subnet_cidr"] = cloud.get_fixed_subnet(view.cluster["fixed_subnet"]).cidr
+        _cloud, out = k8s.common_lookups(context, view)
+        # CoreOS cloud-config writes the bundle from base64
+        out["openstack_ca_coreos"] = base64.b64encode(
+            out["openstack_ca"].encode("utf-8")).decode("ascii")
         return out

@@ -54,5 +54,6 @@ PARAMS: tuple[Param, ...] = (
     *k8s.NODE_PARAMS,
     *k8s.VM_NETWORK_PARAMS,
     Param("openstack_ca_coreos", td.lookup("openstack_ca_coreos")),
+    Param("ca_key", td.lookup("ca_key")),
     *(Param(p, td.label(lbl, conv)) for p, lbl, conv in LABEL_PARAMS),
 )

@@ -29,6 +29,7 @@ class Driver(HeatDriver):
     container_version = ver.container_version
     supports_credential_rotation = True
     outputs = k8s.K8S_OUTPUTS
+    coe_query = k8s.COE_QUERY
 
     @property
     def template_path(self) -> str:
@@ -42,7 +43,7 @@ class Driver(HeatDriver):
         lb.validate(LABEL_RULES, labels)
 
     def lookups(self, context: Any, view: ClusterView) -> dict[str, Any]:
-        cloud, out = k8s.common_lookups(context, view)
+        cloud, out = k8s.common_lookups(context, view, ca_key=False)
         subnet_ident = view.cluster.get("fixed_subnet") or view.template.get("fixed_subnet")
         if not subnet_ident:
             raise exc.InvalidParameterValue(err="Required parameter fixed_subnet not provided.")

@@ -14,6 +14,7 @@ from magnum_clone.common import exceptions as exc
 from magnum_clone.conf import CONF
 from magnum_clone_drivers import labels as lb
 from magnum_clone_drivers.base import ClusterView, Provides
+from magnum_clone_drivers.heat import coe_query as coe_query_mod
 from magnum_clone_drivers.heat import template_def as td
 from magnum_clone_drivers.heat.driver import HeatDriver, OutputMap
 from magnum_clone_drivers.mesos_ubuntu_v1 import template_def
@@ -53,11 +54,15 @@ class Driver(HeatDriver):
     provides = (Provides("vm", "ubuntu", "mesos"),)
     version = ver.version
     container_version = ver.container_version
+    # coe_version: no template parameter or output holds a Mesos/Marathon version (the image
+    # ships them; the fragments pin none), so it stays null.
     outputs = OutputMap(api_address="api_address", masters="mesos_master",
                         masters_private="mesos_master_private", minions="mesos_slaves",
                         minions_private="mesos_slaves_private", format_api=marathon_address,
                         node_count_param="number_of_slaves",
-                        nodes_to_remove_param="slaves_to_remove")
+                        nodes_to_remove_param="slaves_to_remove", worker_group="mesos_slaves")
+    # a scale-down asks Marathon which agents run tasks and removes idle ones first
+    coe_query = coe_query_mod.MARATHON
 
     @property
     def template_path(self) -> str:

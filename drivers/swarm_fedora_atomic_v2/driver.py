@@ -1,7 +1,9 @@
 """Driver: Docker swarm mode on Fedora Atomic (``swarm_fedora_atomic_v2``).
 
 Managers and workers are two ResourceGroups of ``swarmcluster.yaml``; the API address is the
-Docker API of the primary manager (or of the load balancer in front of the managers).
+Docker API of the primary manager (or of the load balancer in front of the managers). Workers
+have a removal list (``nodes_to_remove``): a scale-down asks the swarm which workers run tasks
+and removes idle ones first (heat/scale.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from magnum_clone.conf import CONF
 from magnum_clone_drivers import labels as lb
 from magnum_clone_drivers.base import ClusterView, Provides
+from magnum_clone_drivers.heat import coe_query as coe_query_mod
 from magnum_clone_drivers.heat import template_def as td
 from magnum_clone_drivers.heat.driver import HeatDriver, OutputMap
 from magnum_clone_drivers.swarm_fedora_atomic_v2 import template_def
@@ -65,13 +68,20 @@ def common_lookups(context: Any, view: ClusterView) -> dict[str, Any]:
 
 class Driver(HeatDriver):
     name = ver.driver
-    provides = (Provides("vm", "fedora-atomic", "swarm"),)
+    # upstream's swarm mode driver answers coe "swarm-mode"; "swarm" is kept for templates
+    # made before both were accepted (same driver, same validation matrix)
+    provides = (Provides("vm", "fedora-atomic", "swarm"),
+                Provides("vm", "fedora-atomic", "swarm-mode"))
     version = ver.version
     container_version = ver.container_version
+    # coe_version: no template parameter or output holds a Docker version (the image ships
+    # its Docker; the fragments pin none), so it stays null as upstream's swarm-mode driver.
     outputs = OutputMap(api_address="api_address", masters="swarm_masters",
                         masters_private="swarm_masters_private", minions="swarm_nodes",
                         minions_private="swarm_nodes_private", format_api=docker_api_address,
-                        node_count_param="number_of_nodes", nodes_to_remove_param=None)
+                        node_count_param="number_of_nodes",
+                        nodes_to_remove_param="nodes_to_remove", worker_group="swarm_nodes")
+    coe_query = coe_query_mod.SWARM
 
     @property
     def template_path(self) -> str:

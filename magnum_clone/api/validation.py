@@ -16,10 +16,17 @@ LOG = logging.getLogger(__name__)
 
 SUPPORTED_NETWORK_DRIVERS = {"kubernetes": ("flannel", "calico", "cilium"),
                              "swarm": ("docker", "flannel"),
+                             "swarm-mode": ("docker", "flannel"),
                              "mesos": ("docker",)}
 SUPPORTED_VOLUME_DRIVERS = {"kubernetes": ("cinder",), "swarm": ("rexray",),
-                            "mesos": ("rexray",)}
+                            "swarm-mode": ("rexray",), "mesos": ("rexray",)}
 SERVER_TYPES = ("vm", "bm")
+# COEs that share another's [cluster_template] options (swarm mode is configured as swarm)
+_CONF_COE = {"swarm-mode": "swarm"}
+
+
+def _conf_opt(coe: str, suffix: str) -> Any:
+    return getattr(CONF.cluster_template, f"{_CONF_COE.get(coe, coe)}_{suffix}")
 
 
 def coe_and_server_type(doc: Mapping[str, Any]) -> None:
@@ -31,7 +38,7 @@ def coe_and_server_type(doc: Mapping[str, Any]) -> None:
 
 
 def default_network_driver(coe: str) -> str:
-    return str(getattr(CONF.cluster_template, f"{coe}_default_network_driver"))
+    return str(_conf_opt(coe, "default_network_driver"))
 
 
 def network_driver(doc: Mapping[str, Any]) -> None:
@@ -43,7 +50,7 @@ def network_driver(doc: Mapping[str, Any]) -> None:
     if drv not in supported:
         raise exc.Invalid(f"Network driver type {drv} is not supported, expecting a "
                           f"{'/'.join(supported)}/unspecified network driver.")
-    allowed = list(getattr(CONF.cluster_template, f"{coe}_allowed_network_drivers"))
+    allowed = list(_conf_opt(coe, "allowed_network_drivers"))
     if "all" not in allowed and drv not in allowed:
         raise exc.Invalid(f"Network driver type {drv} is not allowed, expecting a "
                           f"{'/'.join(allowed)}/unspecified network driver. ")

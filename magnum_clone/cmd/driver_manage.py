@@ -15,16 +15,19 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("list", "list-drivers"):
         p = sub.add_parser(name, help="List the loaded drivers.")
         p.add_argument("-d", "--details", action="store_true",
-                       help="Add server type, OS and COE (one row per provided tuple).")
-        p.add_argument("-p", "--paths", action="store_true", help="Add the template path.")
+                       help="Add server type, OS and COE (one row per provided tuple) and "
+                            "the template path.")
+        p.add_argument("-p", "--paths", action="store_true",
+                       help="Add the template path (implied by --details).")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     from magnum_clone.cmd import prepare
 
     prepare([f"--config-file={f}" for f in args.config_file])
+    paths = args.paths or args.details
     header = ["Name"]
     if args.details:
         header += ["Server_Type", "OS", "COE"]
-    if args.paths:
+    if paths:
         header.append("Template Path")
     rows = []
     for name, drv in driver_factory.drivers().items():
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
             row = [name]
             if args.details:
                 row += [p.server_type, p.os, p.coe] if p else ["(by name)", "-", "-"]
-            if args.paths:
+            if paths:
                 row.append(drv.template_path or "n/a")
             rows.append(row)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]

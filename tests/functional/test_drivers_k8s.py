@@ -96,15 +96,19 @@ def test_create_scale_delete(service: Service, driver: str) -> None:
     service.delete(f"/v1/clustertemplates/{tpl['uuid']}", status=204)
 
 
-def test_failing_master(service: Service) -> None:
-    # one driver is enough: failure reporting is the shared HeatDriver's
-    tpl = _template(service, "k8s_coreos_v1")
-    uuid = service.post("/v1/clusters", {"name": "broken", "cluster_template_id": tpl["uuid"],
+@pytest.mark.parametrize("driver", sorted(TEMPLATES))
+def test_failing_master(service: Service, driver: str) -> None:
+    """Every driver: a SIMULATED master that fails to boot ends the create CREATE_FAILED with
+    a reason naming the master resource group."""
+    tpl = _template(service, driver)
+    uuid = service.post("/v1/clusters", {"name": f"broken-{driver[:10]}",
+                                         "cluster_template_id": tpl["uuid"],
                                          "labels": {"sim_fail": "kube_masters"}},
                         status=202).json["uuid"]
     c = service.wait(f"/v1/clusters/{uuid}", _status("CREATE_FAILED")).json
     assert c["status"] == "CREATE_FAILED"
-    assert "SIMULATED" in c["status_reason"] and "master" in c["status_reason"].lower()
+    reason = c["status_reason"]
+    assert "SIMULATED" in reason and reason.startswith("kube_masters: "), reason
     service.delete(f"/v1/clusters/{uuid}", status=204)
     service.wait(f"/v1/clusters/{uuid}", lambda r: r.status_int == 404)
 

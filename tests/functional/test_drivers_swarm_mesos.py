@@ -91,12 +91,22 @@ def test_mesos_lifecycle(service: Service) -> None:
     _delete(service, tpl, uuid)
 
 
-@pytest.mark.parametrize("tpl", [SWARM, MESOS], ids=["swarm", "mesos"])
-def test_failing_master_fails_the_create(service: Service, tpl: dict[str, Any]) -> None:
-    tpl_uuid, uuid = _create(service, tpl, name="broken", labels={"sim_fail": "master"})
+@pytest.mark.parametrize("tpl, extra, target, resource", [
+    (SWARM, {}, "master", "swarm_primary_master"),
+    (MESOS, {}, "master", "mesos_masters"),
+    # the example's one server is its master: resource docker_host
+    (EXAMPLE, {"node_count": 0}, "docker_host", "docker_host"),
+], ids=["swarm", "mesos", "example"])
+def test_failing_master_fails_the_create(service: Service, tpl: dict[str, Any],
+                                         extra: dict[str, Any], target: str,
+                                         resource: str) -> None:
+    """Every driver: a SIMULATED master that fails to boot ends the create CREATE_FAILED with
+    a reason naming the master resource."""
+    tpl_uuid, uuid = _create(service, tpl, name="broken", labels={"sim_fail": target}, **extra)
     c = service.wait(f"/v1/clusters/{uuid}", _settled("CREATE_FAILED")).json
     assert c["status"] == "CREATE_FAILED"
-    assert "SIMULATED" in c["status_reason"] and "master" in c["status_reason"].lower()
+    reason = c["status_reason"]
+    assert "SIMULATED" in reason and reason.startswith(f"{resource}: "), reason
     _delete(service, tpl_uuid, uuid)
 
 
@@ -142,3 +152,20 @@ def test_templates_validate_on_heat(service: Service, name: str) -> None:
     result = heat.client("validate").stacks.validate(template=tpl, files={**files, **env_files},
                                                      environment=env)
     assert {p.name for p in spec.params} <= set(result["Parameters"])
+
+
+@pytest.mark.parametrize("coe", ["swarm-mode", "swarm"])
+def test_swarm_mode_coe_is_accepted(service: Service, coe: str) -> None:
+    """Upstream's swarm mode driver answers coe=swarm-mode; swarm keeps working. Both get the
+    swarm network/volume driver matrix."""
+    t = service.post("/v1/clustertemplates", {**SWARM, "name": f"tpl-{coe}", "coe": coe},
+                     status=201).json
+    assert (t["coe"], t["driver"], t["network_driver"]) == (coe, "swarm_fedora_atomic_v2",
+                                                            "docker")
+    r = service.post("/v1/clustertemplates", {**SWARM, "name": "bad", "coe": coe,
+                                              "network_driver": "calico"}, status=400)
+    assert "expecting a docker/flannel/unspecified network driver" in r.text
+    r = service.post("/v1/clustertemplates", {**SWARM, "name": "bad", "coe": coe,
+                                              "volume_driver": "cinder"}, status=400)
+    assert "expecting a rexray/unspecified volume driver" in r.text
+    service.delete(f"/v1/clustertemplates/{t['uuid']}", status=204)

@@ -11,7 +11,8 @@ from magnum_clone.db.sqlalchemy import models
 
 
 class CoeType(t.UserType):
-    """The COEs the loaded drivers provide (today: kubernetes only, as upstream 17.0+).
+    """The COEs the loaded drivers provide (kubernetes, swarm, swarm-mode, mesos with the
+    in-tree drivers; upstream 17.0+ kept kubernetes only).
 
     Checked when the attribute is set, so the error names ``coe``:
     ``Value should be one of: kubernetes``.

@@ -69,7 +69,10 @@ def test_template_defaults_are_the_atomic_ones() -> None:
     assert hot["selinux_mode"]["default"] == "permissive"
     assert hot["tiller_enabled"]["default"] is True
     assert hot["calico_kube_controllers_tag"]["default"] == "v1.0.3"
-    assert hot["flannel_backend"]["default"] == "vxlan"
+    # the seeds' label defaults (not upstream's HOT defaults)
+    assert hot["flannel_backend"]["default"] == "udp"
+    assert hot["keystone_auth_enabled"]["default"] is False
+    assert hot["cloud_provider_enabled"]["default"] is True
     assert "octavia_provider" not in hot and "csi_liveness_probe_tag" not in hot
     assert all("default" in p for p in hot.values())
 

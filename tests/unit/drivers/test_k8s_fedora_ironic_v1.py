@@ -124,7 +124,7 @@ class _Cloud:
 def _lookups(monkeypatch: pytest.MonkeyPatch, v: ClusterView, cloud: _Cloud) -> dict[str, Any]:
     from magnum_clone_drivers import k8s_common
 
-    monkeypatch.setattr(k8s_common, "common_lookups", lambda ctx, view: (cloud, {}))
+    monkeypatch.setattr(k8s_common, "common_lookups", lambda ctx, view, **kw: (cloud, {}))
     return drv_mod.Driver().lookups(None, v)
 
 

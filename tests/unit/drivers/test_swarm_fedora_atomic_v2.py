@@ -13,9 +13,17 @@ from tests.unit.drivers import _render as r
 DRV = driver.Driver()
 
 
-def test_provides_the_swarm_tuple() -> None:
+def yaml_template() -> dict[str, Any]:
+    import yaml
+
+    with open(template_def.TEMPLATE) as f:
+        return dict(yaml.safe_load(f))
+
+
+def test_provides_the_swarm_and_swarm_mode_tuples() -> None:
     assert [p.as_dict() for p in DRV.provides] == [
-        {"server_type": "vm", "os": "fedora-atomic", "coe": "swarm"}]
+        {"server_type": "vm", "os": "fedora-atomic", "coe": "swarm"},
+        {"server_type": "vm", "os": "fedora-atomic", "coe": "swarm-mode"}]
     assert DRV.version == "2.0.0" and DRV.container_version == "1.12.6"
 
 
@@ -81,10 +89,13 @@ def test_outputs_and_scale_parameters() -> None:
     o = DRV.outputs
     assert (o.masters, o.minions, o.node_count_param) == ("swarm_masters", "swarm_nodes",
                                                           "number_of_nodes")
-    assert o.nodes_to_remove_param is None  # swarm cannot choose which workers go
+    assert (o.nodes_to_remove_param, o.worker_group) == ("nodes_to_remove", "swarm_nodes")
+    assert o.coe_version_param is None   # no Docker version in the template: stays null
+    group = yaml_template()["resources"]["swarm_nodes"]["properties"]
+    assert group["removal_policies"] == [{"resource_list": {"get_param": "nodes_to_remove"}}]
 
 
-def test_scale_ignores_nodes_to_remove(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scale_passes_nodes_to_remove(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
 
     class Stacks:
@@ -100,5 +111,6 @@ def test_scale_ignores_nodes_to_remove(monkeypatch: pytest.MonkeyPatch) -> None:
     v = r.view(stack_id="s1")
     DRV.scale_cluster(None, v, nodegroup={}, node_count=1, nodes_to_remove=["x"],
                       rollback=False)
-    assert calls == [{"id": "s1", "existing": True, "parameters": {"number_of_nodes": 1},
+    assert calls == [{"id": "s1", "existing": True,
+                      "parameters": {"number_of_nodes": 1, "nodes_to_remove": ["x"]},
                       "disable_rollback": True}]
