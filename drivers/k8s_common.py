@@ -255,8 +255,8 @@ def simulated_environment(inp: td.RenderInput) -> tuple[dict[str, Any], dict[str
 
 def openstack_ca() -> str:
     """The cloud's CA bundle (``[drivers] openstack_ca_file``) for the nodes; "" when no file
-    is configured (the option is read only if the service registers it)."""
-    path = getattr(CONF.drivers, "openstack_ca_file", None)
+    is configured."""
+    path = CONF.drivers.openstack_ca_file
     if not path:
         return ""
     with open(path, encoding="utf-8") as f:

@@ -11,6 +11,9 @@ opts: list[cfg.Opt] = [
                help="Driver for templates naming none, when the image has no magnum_driver."),
     cfg.BoolOpt("verify_ca", default=True,
                 help="Passed to templates: nodes verify TLS of OpenStack."),
+    cfg.StrOpt("openstack_ca_file", default="",
+               help="CA bundle of the cloud's endpoints, passed to the nodes (kubernetes "
+                    "drivers' openstack_ca parameter) so they can verify OpenStack's TLS."),
 ]
 
 
