@@ -9,7 +9,12 @@ Also the safety net the architecture asks for:
   the commit) is started here;
 * a claimed create with no stack after ``grace`` seconds (its conductor died) is resumed, and
   adopts a stack created before the crash (found by tag) instead of making a second one;
-* ``create_timeout`` is enforced: past the deadline the cluster fails with a reason.
+* ``create_timeout`` (and the deadline of any running operation) is enforced: past the
+  deadline the cluster fails with a reason, also while Heat cannot be read (the reason then
+  names the Heat error);
+* a scale deferred because the stack was still being updated (by an earlier operation) is
+  sent once the stack is no longer in progress; a failed scale puts the previous node count
+  back (§12.2).
 """
 
 from __future__ import annotations
@@ -65,9 +70,12 @@ def run_for(context: Any, host: str, cluster_uuids: Iterable[str] | None,
         if _resume_if_lost(context, row, now, grace):
             continue
         if not row.stack_id:
+            changed += _enforce_deadline(row, now, "for its stack to be created")
             continue
         tpl = templates.get(row.cluster_template_id)
         if tpl is None:
+            changed += _enforce_deadline(row, now, f"(its cluster template "
+                                                   f"{row.cluster_template_id} is gone)")
             continue
         drv = driver_factory.for_template({c: getattr(tpl, c) for c in
                                            ("driver", "server_type", "cluster_distro", "coe")})
@@ -76,14 +84,40 @@ def run_for(context: Any, host: str, cluster_uuids: Iterable[str] | None,
     for key, items in observable.items():
         try:
             seen = drivers[key].observe(context, [v for _r, v in items])
-        except Exception:  # noqa: BLE001 - a backend outage must not stop other drivers
+        except Exception as e:  # noqa: BLE001 - a backend outage must not stop other drivers
             LOG.exception("Observing clusters failed; will retry")
+            # the deadlines still hold: an unreadable Heat must not keep a cluster in
+            # progress forever
+            why = f"for the stack: Heat could not be read ({_error_text(e)})"
+            for row, _view in items:
+                changed += _enforce_deadline(row, now, why)
             continue
         for row, _view in items:
             obs = seen.get(row.uuid)
-            if obs is not None and apply(row, obs, now, context):
+            if obs is None:
+                changed += _enforce_deadline(
+                    row, now, f"for the stack: Heat returned no state for stack {row.stack_id}")
+            elif apply(row, obs, now, context):
                 changed += 1
     return changed
+
+
+def _error_text(e: BaseException) -> str:
+    text = str(e).strip()
+    name = e.__class__.__name__
+    return (f"{name}: {text}" if text and name not in text else text or name)[:300]
+
+
+def _enforce_deadline(row: Any, now: datetime.datetime, why: str) -> bool:
+    """Fail the running operation if its deadline has passed; ``why`` ends the reason
+    ("Timed out after N minutes waiting <why>.")."""
+    deadline = row.operation_deadline
+    if deadline is None or now <= deadline:
+        return False
+    operations.fail(row.uuid, S(row.status),
+                    f"Timed out after {operations.operation_minutes(row)} minutes waiting "
+                    f"{why}.")
+    return True
 
 
 def _resume_if_lost(context: Any, row: Any, now: datetime.datetime,
@@ -132,7 +166,8 @@ def apply(row: Any, obs: Observation, now: datetime.datetime, context: Any = Non
         operations.fail(row.uuid, current, f"Stack with id {row.stack_id} not found in Heat.")
         return True
     if obs.status is None:
-        return False
+        return _enforce_deadline(row, now, f"for the stack: Heat reported no status for "
+                                           f"stack {row.stack_id}")
     if obs.status is S.DELETE_COMPLETE and current is S.DELETE_IN_PROGRESS:
         db.destroy_cluster(uuid=row.uuid)
         certs.delete_cluster_certificates(context, row)
@@ -140,19 +175,24 @@ def apply(row: Any, obs: Observation, now: datetime.datetime, context: Any = Non
         LOG.info("Cluster %s deleted", row.uuid)
         _notify_deleted(row)
         return True
+    last = f"for the stack (last status {obs.status.value}: {obs.reason})"
+    if current is S.UPDATE_IN_PROGRESS and getattr(row, "pending_scale", None):
+        # a deferred scale waits for the earlier stack update: whatever that update ended
+        # in is not this operation's outcome
+        if obs.status in states.IN_PROGRESS:
+            return _enforce_deadline(row, now, last)
+        if _enforce_deadline(row, now, f"{last}; the deferred resize was not sent"):
+            return True
+        return operations.resume_deferred_scale(
+            context, row, earlier_complete=obs.status in states.COMPLETE,
+            observed_count=obs.node_count)
     started = row.operation_started_at
     stale_outcome = started is None or (
         obs.changed_at is not None and obs.changed_at < started - CLOCK_SLACK)
     if stale_outcome or not states.is_outcome(current, obs.status):
         # Not yet claimed (the conductor has not called the backend), or a final state left by
         # a previous operation (a second update finds the first one's UPDATE_COMPLETE): wait.
-        if row.operation_deadline is not None and now > row.operation_deadline:
-            minutes = operations.timeout_minutes(row)
-            operations.fail(row.uuid, current,
-                            f"Timed out after {minutes} minutes waiting for the stack "
-                            f"(last status {obs.status.value}: {obs.reason}).")
-            return True
-        return False
+        return _enforce_deadline(row, now, last)
     reason = obs.reason or ""
     if CONF.heat.simulated_cloud:
         reason = f"{reason} (SIMULATED cloud: servers, networks and volumes are simulated)"
@@ -162,18 +202,27 @@ def apply(row: Any, obs: Observation, now: datetime.datetime, context: Any = Non
         if getattr(obs, attr) is not None:
             values[attr] = getattr(obs, attr)
     ngs: dict[str, dict[str, Any]] = {}
+    failed = obs.status in states.FAILED
     for ng in row.nodegroups:
         if not ng.is_default:
             continue
         master = ng.role == "master"
         vals: dict[str, Any] = {"status": obs.status,
-                                "status_reason": reason if obs.status in states.FAILED else None}
+                                "status_reason": reason if failed else None}
         addrs = obs.master_addresses if master else obs.node_addresses
         if addrs is not None:
             vals["node_addresses"] = addrs
         count = obs.master_count if master else obs.node_count
         if count is not None:
             vals["node_count"] = count
+        if getattr(ng, "previous_node_count", None) is not None and obs.status not in \
+                states.IN_PROGRESS:
+            # the scale ended: a failed one puts the count from before it back (§12.2; the
+            # stack's parameter holds the count that was asked for), a complete one keeps
+            # the stack's count
+            if failed:
+                vals["node_count"] = ng.previous_node_count
+            vals["previous_node_count"] = None
         ngs[ng.uuid] = vals
     updated = db.update_cluster(uuid=row.uuid, expect_status=[current], values=values,
                                 nodegroups=ngs)

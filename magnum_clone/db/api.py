@@ -71,11 +71,15 @@ class Connection(abc.ABC):
     @abc.abstractmethod
     def update_cluster(self, *, uuid: str, values: Mapping[str, Any],
                        expect_status: Iterable[str] | None = None,
-                       nodegroups: Mapping[str, Mapping[str, Any]] | None = None
-                       ) -> models.Cluster | None:
+                       nodegroups: Mapping[str, Mapping[str, Any]] | None = None,
+                       remember_counts: Iterable[str] = ()) -> models.Cluster | None:
         """Update a cluster (and, in the same transaction, some of its nodegroups by uuid).
         With ``expect_status``, only if its status is one of them (compare-and-set); returns
-        None when the condition did not hold."""
+        None when the condition did not hold.
+
+        ``remember_counts``: nodegroup uuids whose current ``node_count`` is kept as
+        ``previous_node_count`` (unless one is kept already: the count before the first of
+        several unfinished scales) before ``nodegroups`` is applied, in the same transaction."""
 
     @abc.abstractmethod
     def get_cluster_templates(self, *, uuids: Iterable[str]) -> dict[str, models.ClusterTemplate]:
@@ -87,6 +91,14 @@ class Connection(abc.ABC):
         """Claim the running operation of a cluster for this conductor: only if its status is
         ``status`` and the operation is unclaimed (or claimed before ``stale_before``: its
         conductor died). Sets the start time and ``deadline``; None if not claimed."""
+
+    @abc.abstractmethod
+    def claim_pending_scale(self, *, uuid: str, seen_started: Any, started: Any,
+                            deadline: Any) -> models.Cluster | None:
+        """Claim the re-issue of a deferred scale (``pending_scale``): only if the cluster is
+        UPDATE_IN_PROGRESS, a scale is pending and ``operation_started_at`` is still
+        ``seen_started`` (so two passes never both send it). Sets the new start time and
+        ``deadline``; None if not claimed."""
 
     @abc.abstractmethod
     def destroy_cluster(self, *, uuid: str) -> None:

@@ -134,6 +134,9 @@ class Cluster(TimestampMixin, Base):
     operation_started_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
     operation_deadline: Mapped[datetime.datetime | None] = mapped_column(DateTime)
     rollback: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a scale deferred while the stack was busy with an earlier update, sent by the
+    # reconcile loop once the stack is no longer in progress (see conductor/operations.py)
+    pending_scale: Mapped[dict[str, Any] | None] = mapped_column(JSONEncoded)
 
     nodegroups: Mapped[list[NodeGroup]] = relationship(
         "NodeGroup", back_populates="cluster", lazy="raise", cascade="all, delete-orphan",
@@ -157,6 +160,9 @@ class NodeGroup(TimestampMixin, Base):
     image_id: Mapped[str | None] = mapped_column(String(255))
     node_addresses: Mapped[list[str] | None] = mapped_column(JSONEncoded)
     node_count: Mapped[int] = mapped_column(Integer, default=1)
+    # the count before the accepted, unfinished scale(s): restored when they fail (never
+    # rendered; set by the API's claim, cleared by the outcome)
+    previous_node_count: Mapped[int | None] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(255), default="worker")
     max_node_count: Mapped[int | None] = mapped_column(Integer)
     min_node_count: Mapped[int] = mapped_column(Integer, default=0)

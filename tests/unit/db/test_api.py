@@ -29,7 +29,7 @@ def conn(request: Any, db_url: str, tmp_path: Any) -> Iterator[db_api.Connection
     sa_api.reset_engine()
     try:
         migration.upgrade(connection=url)
-        assert migration.version(connection=url) == "0003"
+        assert migration.version(connection=url) == "0004"
         yield db_api.get_instance()
     finally:
         sa_api.reset_engine()
@@ -145,6 +145,53 @@ def test_claim_is_exclusive_and_stale_claims_move(conn: db_api.Connection) -> No
     assert conn.claim_cluster(uuid=c.uuid, status="CREATE_IN_PROGRESS", deadline=later) is None
     assert conn.claim_cluster(uuid=c.uuid, status="CREATE_IN_PROGRESS", deadline=later,
                               stale_before=later) is not None
+
+
+def test_a_scale_remembers_the_count_from_before_the_first_unfinished_one(
+        conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    c = _cluster(conn, tpl, status="CREATE_COMPLETE")
+    worker = next(ng for ng in c.nodegroups if ng.role == "worker")
+    for count in (3, 5):  # two resizes before either finished: 1 is what a failure restores
+        got = conn.update_cluster(uuid=c.uuid, values={"status": "UPDATE_IN_PROGRESS"},
+                                  nodegroups={worker.uuid: {"node_count": count}},
+                                  remember_counts=[worker.uuid])
+        assert got is not None
+        ng = next(n for n in got.nodegroups if n.uuid == worker.uuid)
+        assert (ng.node_count, ng.previous_node_count) == (count, 1)
+    master = next(n for n in got.nodegroups if n.role == "master")
+    assert master.previous_node_count is None
+    # a refused compare-and-set remembers nothing either
+    conn.update_cluster(uuid=c.uuid, values={}, nodegroups={worker.uuid: {
+        "previous_node_count": None}})
+    assert conn.update_cluster(uuid=c.uuid, values={}, expect_status=["CREATE_COMPLETE"],
+                               nodegroups={worker.uuid: {"node_count": 9}},
+                               remember_counts=[worker.uuid]) is None
+    ng = next(n for n in conn.get_cluster(ident=c.uuid, project_id=None).nodegroups
+              if n.uuid == worker.uuid)
+    assert (ng.node_count, ng.previous_node_count) == (5, None)
+
+
+def test_a_deferred_scale_is_claimed_once(conn: db_api.Connection) -> None:
+    import datetime
+
+    tpl = _template(conn)
+    c = _cluster(conn, tpl, status="UPDATE_IN_PROGRESS")
+    first = datetime.datetime(2026, 1, 1, 12, 0, 0)
+    later = datetime.datetime(2026, 1, 1, 12, 5, 0)
+    deadline = datetime.datetime(2026, 1, 1, 13, 0, 0)
+    assert conn.claim_pending_scale(uuid=c.uuid, seen_started=None, started=later,
+                                    deadline=deadline) is None  # nothing pending
+    conn.update_cluster(uuid=c.uuid, values={"operation_started_at": first, "pending_scale": {
+        "nodegroup": "ng", "node_count": 3, "nodes_to_remove": [], "rollback": False}})
+    got = conn.claim_pending_scale(uuid=c.uuid, seen_started=first, started=later,
+                                   deadline=deadline)
+    assert got is not None and got.operation_started_at == later
+    assert got.pending_scale == {"nodegroup": "ng", "node_count": 3, "nodes_to_remove": [],
+                                 "rollback": False}
+    # a second pass that read the row before the first claim loses
+    assert conn.claim_pending_scale(uuid=c.uuid, seen_started=first, started=later,
+                                    deadline=deadline) is None
 
 
 def test_service_heartbeat_counts(conn: db_api.Connection) -> None:

@@ -2,7 +2,10 @@
 
 The API checks the state machine before casting: the status is compare-and-set to the
 operation's in-progress status in the same transaction that stores the new node count, and a
-refusal is a synchronous 409 instead of upstream's silent failure in the conductor.
+refusal is a synchronous 409 instead of upstream's silent failure in the conductor. A refusal
+still sends the CADF notification upstream's conductor sends for it (reference §15):
+``magnum.cluster.update`` failure for an update, resize or upgrade refused for its state,
+``magnum.cluster.delete`` failure for a delete refused (an operation in progress).
 """
 
 from __future__ import annotations
@@ -18,15 +21,25 @@ from magnum_clone.api.controllers.v1 import common
 from magnum_clone.api.types import base as t
 from magnum_clone.api.types import cluster as ctypes
 from magnum_clone.common import exceptions as exc
-from magnum_clone.common import policy, states
+from magnum_clone.common import notifications, policy, states
 from magnum_clone.conductor import rpcapi
 from magnum_clone.db import api as db_api
 
 
 def _refused(row: Any, op: states.Op) -> exc.ClusterOperationConflict:
+    """The 409 of an operation refused for the cluster's status (``row``: as it is now),
+    after its failure notification."""
+    notify_refused(row, op)
     verb = "Deleting" if op is states.Op.DELETE else "Updating"
     return exc.ClusterOperationConflict(
         msg=f'{verb} a cluster when status is "{row.status}" is not supported.')
+
+
+def notify_refused(row: Any, op: states.Op) -> None:
+    """``delete``/failure for a refused delete, ``update``/failure for any other operation
+    (update, resize, upgrade), initiated by the caller."""
+    action = notifications.DELETE if op is states.Op.DELETE else notifications.UPDATE
+    notifications.notify(common.context(), row, action, notifications.FAILURE)
 
 
 def _zero_nodes(node_count: int) -> None:
@@ -66,14 +79,21 @@ def scale(row: Any, nodegroup: Any, node_count: int, nodes_to_remove: Sequence[s
           rollback: bool, *, op: states.Op = states.Op.UPDATE,
           health: dict[str, Any] | None = None) -> None:
     """Store the new count and UPDATE_IN_PROGRESS atomically (compare-and-set on the
-    status), then cast the scale. A refusal writes nothing."""
+    status), then cast the scale. A refusal writes nothing.
+
+    The count the nodegroup had is kept (``previous_node_count``, unless an unfinished scale
+    already kept one) so a failure can put it back (§12.2). The claim is released
+    (``operation_started_at`` cleared) so the conductor claims this request even while an
+    earlier update runs: while the stack is still being updated the conductor defers this
+    scale and the reconcile loop sends it once the stack update has finished."""
     _zero_nodes(node_count)
     new_status = states.start_status(op)
     updated = db_api.get_instance().update_cluster(
         uuid=row.uuid, expect_status=states.allowed_from(op),
         values={"status": new_status, "status_reason": None, "rollback": rollback,
                 "operation_started_at": None, **(health or {})},
-        nodegroups={nodegroup.uuid: {"node_count": node_count, "status": new_status}})
+        nodegroups={nodegroup.uuid: {"node_count": node_count, "status": new_status}},
+        remember_counts=[nodegroup.uuid])
     if updated is None:
         raise _refused(db_api.get_instance().get_cluster(ident=row.uuid, project_id=None), op)
     rpcapi.get_api().cluster_update(common.context(), cluster_uuid=row.uuid,
@@ -138,7 +158,7 @@ class ActionsController(routing.Actions):
                            common.content_type())
         from magnum_clone.api.controllers.v1.clusters import get_cluster, target
 
-        row = get_cluster(self.ident)
+        row = get_cluster(self.ident, "cluster:upgrade_all_projects")
         ctx = common.context()
         policy.authorize("cluster:upgrade", ctx, target(row))
         template = db_api.get_instance().get_cluster_template(
@@ -153,6 +173,7 @@ class ActionsController(routing.Actions):
                                    f"{ng.name} can be upgraded only to match cluster's "
                                    f"template ({name}).")
         if states.Status(row.status) not in states.allowed_from(states.Op.UPGRADE):
+            notify_refused(row, states.Op.UPGRADE)
             raise exc.Invalid(f'Upgrading a cluster when status is "{row.status}" is not '
                               "supported.")
         raise exc.Invalid("Upgrading a cluster that uses the Magnum Heat driver is not "
