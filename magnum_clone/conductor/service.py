@@ -13,7 +13,7 @@ from typing import Any
 
 from magnum_clone.common import context as ctx_mod
 from magnum_clone.common import rpc
-from magnum_clone.conductor import hashring, heat_events, manager, reconcile
+from magnum_clone.conductor import certs, hashring, heat_events, manager, reconcile
 from magnum_clone.conductor.rpcapi import RPC_API_VERSION
 from magnum_clone.conf import CONF
 from magnum_clone.db import api as db_api
@@ -31,6 +31,7 @@ class ConductorService:
         self._reconcile_lock = threading.Lock()  # periodic and event passes never overlap
 
     def start(self) -> None:
+        certs.check()  # a misconfigured cert manager stops the start, with its reason
         db_api.get_instance().heartbeat_service(host=self.host, binary=hashring.BINARY)
         self._server = rpc.get_server(CONF.conductor.topic, self.host, RPC_API_VERSION,
                                       [manager.ConductorManager()])
