@@ -31,9 +31,27 @@ def is_admin(creds: dict[str, Any]) -> bool:
     return bool(get_enforcer().enforce("context_is_admin", {}, creds, do_raise=False))
 
 
+def credentials(context: Any) -> dict[str, Any]:
+    """The policy credentials of a request context.
+
+    oslo.policy takes a ``domain_id`` in the credentials for a *domain-scoped* token and then
+    refuses every ``scope_types=["project"]`` rule. A token scoped to a project is never
+    domain-scoped (a domain id next to a project id is the user's or the project's domain), so
+    it is dropped from the credentials of a project-scoped caller.
+    """
+    creds = dict(context.to_policy_values())
+    if creds.get("project_id"):
+        creds["domain_id"] = None
+    return creds
+
+
 def authorize(action: str, context: Any, target: dict[str, Any] | None = None) -> None:
-    """Raise 403 ``Policy doesn't allow <action> to be performed.`` unless allowed."""
-    creds = context.to_policy_values()
+    """Raise 403 ``Policy doesn't allow <action> to be performed.`` unless allowed.
+
+    Without a target the check is made against the caller's own project and user (so it is a
+    role check); an invalid token scope is the same 403 (reference §14).
+    """
+    creds = credentials(context)
     if target is None:
         target = {"project_id": context.project_id, "user_id": context.user_id}
     try:
@@ -50,3 +68,10 @@ def check(action: str, context: Any, target: dict[str, Any] | None = None) -> bo
     except exc.PolicyNotAuthorized:
         return False
     return True
+
+
+def all_projects(action: str, context: Any) -> bool:
+    """Whether the caller may act on every project for this operation: an admin
+    (``context_is_admin``) whom the ``*_all_projects`` rule ``action`` allows. An admin denied
+    by that rule (a policy file override) is restricted to its own project's resources."""
+    return bool(getattr(context, "is_admin", False)) and check(action, context)

@@ -16,8 +16,9 @@ opts: list[cfg.Opt] = [
                 help="Run the conductor's periodic work (reconcile, heartbeats)."),
     cfg.IntOpt("periodic_interval", default=10, min=1,
                help="Seconds between two reconcile passes of the conductor."),
-    cfg.IntOpt("heartbeat_interval", default=10, min=1,
-               help="Seconds between two service heartbeats of the conductor."),
+    cfg.IntOpt("heartbeat_interval", default=60, min=1,
+               help="Seconds between two service heartbeats of the conductor (upstream's "
+                    "report interval: 60 s, well inside service_down_time)."),
     cfg.IntOpt("service_down_time", default=180, min=1,
                help="A service whose last heartbeat is older than this many seconds is 'down'."),
     cfg.StrOpt("state_path", default="/var/lib/magnum-clone",

@@ -66,6 +66,20 @@ def _table_value(out: str, key: str) -> str:
     raise AssertionError(f"{key} not in:\n{out}")
 
 
+PROJECT = "embedded-project"   # the embedded service's [noauth] project
+
+
+def _stats(cli: CLI) -> tuple[int, int]:
+    out = cli.run("coe", "stats", "list", PROJECT).stdout
+    return int(_table_value(out, "clusters")), int(_table_value(out, "nodes"))
+
+
+def _listed_counts(cli: CLI) -> tuple[int, int]:
+    """Clusters and nodes (workers and masters) as `coe cluster list` shows them."""
+    rows = cli.json("coe", "cluster", "list")
+    return len(rows), sum(int(r["node_count"]) + int(r["master_count"]) for r in rows)
+
+
 def test_quotas_stats_and_services(cli: CLI) -> None:
     # these client commands print tables only (no -f json)
     out = cli.run("coe", "quotas", "create", "--project-id", "proj-q", "--resource",
@@ -85,9 +99,50 @@ def test_quotas_stats_and_services(cli: CLI) -> None:
     cli.run("coe", "quotas", "delete", "--project-id", "proj-q", "--resource", "Cluster")
     assert "proj-q" not in cli.run("coe", "quotas", "list", "--all-tenants").stdout
 
-    stats = cli.run("coe", "stats", "list", "embedded-project").stdout
-    assert _table_value(stats, "clusters").isdigit() and _table_value(stats, "nodes").isdigit()
+    # stats are the real counts: what `coe cluster list` shows, and what we create
+    before = _stats(cli)
+    assert before == _listed_counts(cli)
+    limit = before[0] + 1
+    cli.run("coe", "quotas", "create", "--project-id", PROJECT, "--resource", "Cluster",
+            "--hard-limit", str(limit))
+    cli.json("coe", "cluster", "template", "create", "quota-tpl", "--coe", "kubernetes",
+             "--image", "fedora-coreos-latest", "--external-network", "public",
+             "--flavor", "m1.small", "--master-flavor", "m1.small")
+    try:
+        cli.run("coe", "cluster", "create", "quota-c1", "--cluster-template", "quota-tpl",
+                "--node-count", "2", "--master-count", "1")
+        assert _stats(cli) == (before[0] + 1, before[1] + 3)
+        assert _stats(cli) == _listed_counts(cli)
 
+        # one cluster over the quota: 403 through the real client, nothing created. The
+        # client prints the error's title (the detail up to its first "."); --debug also
+        # shows the response body with the whole detail.
+        over = cli.run("--debug", "coe", "cluster", "create", "quota-c2",
+                       "--cluster-template", "quota-tpl", "--node-count", "1", check=False)
+        assert over.returncode != 0, over.stdout
+        assert ("Resource limit exceeded: You have reached the maximum clusters per project, "
+                f"{limit} (HTTP 403)") in over.stderr, over.stderr[-2000:]
+        assert ("Resource limit exceeded: You have reached the maximum clusters per project, "
+                f"{limit}. You may delete a cluster to make room for a new one.") in over.stderr
+        assert all(r["name"] != "quota-c2" for r in cli.json("coe", "cluster", "list"))
+        assert _stats(cli) == (before[0] + 1, before[1] + 3)
+
+        c = cli.wait(("coe", "cluster", "show", "quota-c1"),
+                     lambda c: c["status"] in ("CREATE_COMPLETE", "CREATE_FAILED"))
+        assert c["status"] == "CREATE_COMPLETE", c["status_reason"]
+        assert _stats(cli) == (before[0] + 1, before[1] + 3)   # the stack agrees
+        cli.run("coe", "cluster", "delete", "quota-c1")
+        cli.wait(("coe", "cluster", "list"),
+                 lambda rows: all(r["name"] != "quota-c1" for r in rows))
+        assert _stats(cli) == before
+    finally:
+        cli.run("coe", "quotas", "delete", "--project-id", PROJECT, "--resource", "Cluster",
+                check=False)
+        cli.run("coe", "cluster", "template", "delete", "quota-tpl", check=False)
+
+    # the one conductor of the embedded service is up (id 1, as tempest expects); a stale
+    # heartbeat is "down": tests/unit/api/test_mservices.py
     services = cli.json("coe", "service", "list")
-    assert [s["binary"] for s in services] == ["magnum-conductor"]
-    assert services[0]["state"] == "up"
+    assert [(s["id"], s["binary"], s["state"]) for s in services] == [
+        (1, "magnum-conductor", "up")]
+    assert services[0]["disabled"] is False

@@ -7,6 +7,7 @@ trust-scoped token to the trustee, and after the delete the trust and the user a
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -19,10 +20,11 @@ from keystoneclient.v3 import client as kc_v3
 from oslo_utils import uuidutils
 
 from magnum_clone.common import context as ctx_mod
-from magnum_clone.common import driver_factory, rpc
+from magnum_clone.common import driver_factory, rpc, states
 from magnum_clone.common.clients import keystone as ks_client
-from magnum_clone.conductor import operations, trust
+from magnum_clone.conductor import operations, reconcile, trust
 from magnum_clone.conf import CONF
+from magnum_clone_drivers.base import Observation
 from magnum_clone_drivers.heat import template_def as td
 from magnum_clone_drivers.k8s_fedora_coreos_v1 import template_def as fcos_td
 from tests.fixtures import keystone as _kf
@@ -242,6 +244,50 @@ def test_conductor_create_and_delete(keystone: Keystone, trust_conf: dict[str, s
     with pytest.raises(Exception, match="could not be found"):
         db.get_cluster(ident=c.uuid, project_id=None)
     _assert_gone(keystone, row.trustee_user_id, row.trust_id)
+
+
+@pytest.mark.parametrize("observed", [
+    Observation(status=states.Status.DELETE_COMPLETE),   # the stack reports DELETE_COMPLETE
+    Observation(missing=True),                           # the stack is gone already
+], ids=["delete-complete", "stack-missing"])
+def test_reconcile_final_delete_removes_trust_and_trustee(
+        keystone: Keystone, trust_conf: dict[str, str], db: Any, observed: Observation) -> None:
+    """The reconcile loop sees the delete finish: the row goes, and the trust and the trustee
+    user are deleted in Keystone (reference §4.5, §16.3)."""
+    c = _cluster(db, keystone)
+    made = trust.create_for_cluster(_context(keystone), c)
+    _trust_scoped_token(keystone, made)   # usable before
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    db.update_cluster(uuid=c.uuid, values={
+        "status": "DELETE_IN_PROGRESS", "stack_id": "stk-gone",
+        "operation_started_at": now - datetime.timedelta(minutes=1)})
+    row = db.get_cluster(ident=c.uuid, project_id=None)
+    assert (row.trustee_user_id, row.trust_id) == (made.trustee_user_id, made.trust_id)
+
+    assert reconcile.apply(row, observed, now) is True
+    with pytest.raises(Exception, match="could not be found"):
+        db.get_cluster(ident=c.uuid, project_id=None)
+    _assert_gone(keystone, made.trustee_user_id, made.trust_id)
+    with pytest.raises(ka_exc.Unauthorized):
+        _trust_scoped_token(keystone, made)
+    assert made.trustee_username not in _trustees(keystone, trust_conf["domain_id"])
+
+
+def test_reconcile_other_outcomes_keep_the_trust(keystone: Keystone, trust_conf: dict[str, str],
+                                                 db: Any) -> None:
+    """Only the final delete removes them: a cluster reaching CREATE_COMPLETE keeps both."""
+    c = _cluster(db, keystone)
+    made = trust.create_for_cluster(_context(keystone), c)
+    try:
+        now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        db.update_cluster(uuid=c.uuid, values={
+            "stack_id": "stk", "operation_started_at": now - datetime.timedelta(minutes=1)})
+        row = db.get_cluster(ident=c.uuid, project_id=None)
+        assert reconcile.apply(row, Observation(status=states.Status.CREATE_COMPLETE), now)
+        assert db.get_cluster(ident=c.uuid, project_id=None).status == "CREATE_COMPLETE"
+        assert _trust_scoped_token(keystone, made).trust_scoped
+    finally:
+        trust.delete_for_cluster(made)
 
 
 def test_conductor_create_fails_cleanly(keystone: Keystone, trust_conf: dict[str, str],

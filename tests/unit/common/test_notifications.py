@@ -4,7 +4,8 @@ them (operations.py, reconcile.py)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,11 @@ from magnum_clone.common import states
 from magnum_clone.conductor import operations, reconcile
 from magnum_clone.conf import CONF
 from magnum_clone_drivers.base import Observation
+from tests.unit.api import conftest as _api_conftest
+from tests.unit.api.conftest import MEMBER, make_cluster, make_template, set_status
+
+# the API fixtures (tests/unit/api/conftest.py), for the refusals answered by the API
+api, wsgi_app = _api_conftest.api, _api_conftest.wsgi_app
 
 S = states.Status
 NOW = datetime.datetime(2026, 11, 22, 12, 0, 0)
@@ -188,6 +194,9 @@ class FakeDriver:
     def find_backend_id(self, context: Any, view: Any) -> str | None:
         return self.backend_id
 
+    def observe(self, context: Any, views: Any) -> dict[str, Observation]:
+        return {}   # no stack operation in progress: a scale is sent at once
+
     def create_cluster(self, context: Any, view: Any, timeout: int) -> str:
         if self.fail == "create":
             raise RuntimeError("no capacity")
@@ -315,3 +324,79 @@ def test_reconcile_ignored_observation_sends_nothing(db: Any, recorder: Recorder
     c = _cluster(db, status="UPDATE_IN_PROGRESS")
     assert not reconcile.apply(c, Observation(status=S.CREATE_COMPLETE), NOW)
     assert recorder.sent == []
+
+
+# --- refusals answered by the API (reference §15: "refused for state" -> failure) ----------
+# The API refuses synchronously what upstream's conductor refuses after the cast; the failure
+# notification upstream's conductor sends is sent by the API, with the caller as initiator.
+# Through the real oslo.messaging Notifier and its "test" driver.
+
+@pytest.fixture()
+def sent() -> Iterator[Callable[[], list[tuple[str, str, str, str, str, dict[str, Any]]]]]:
+    """``sent()``: (priority, event type, action, outcome, target id, payload) of every
+    notification sent so far."""
+    CONF.set_override("driver", ["test"], group="oslo_messaging_notifications")
+    n.reset()
+    _impl_test.reset()
+
+    def _sent() -> list[tuple[str, str, str, str, str, dict[str, Any]]]:
+        return [(prio, msg["event_type"], msg["payload"]["action"],
+                 msg["payload"]["outcome"], msg["payload"]["target"]["id"], msg["payload"])
+                for _ctx, msg, prio, _retry in _impl_test.NOTIFICATIONS]
+
+    yield _sent
+    CONF.clear_override("driver", group="oslo_messaging_notifications")
+    n.reset()
+    _impl_test.reset()
+
+
+REFUSALS = [
+    # (status, method, path suffix, body, HTTP status, notification action or None)
+    ("UPDATE_IN_PROGRESS", "PATCH", "", [{"op": "replace", "path": "/node_count", "value": 3}],
+     409, "update"),
+    ("CREATE_IN_PROGRESS", "PATCH", "",
+     [{"op": "replace", "path": "/health_status", "value": "HEALTHY"}], 409, "update"),
+    ("DELETE_IN_PROGRESS", "POST", "/actions/resize", {"node_count": 2}, 409, "update"),
+    ("CREATE_FAILED", "POST", "/actions/upgrade", {"cluster_template": "{tpl}"}, 400, "update"),
+    ("DELETE_COMPLETE", "DELETE", "", None, 409, "delete"),
+    # not refused for its state: the driver refuses (upstream: after its pending), or accepted
+    ("CREATE_COMPLETE", "POST", "/actions/upgrade", {"cluster_template": "{tpl}"}, 400, None),
+    ("CREATE_COMPLETE", "PATCH", "", [{"op": "replace", "path": "/node_count", "value": 3}],
+     202, None),
+]
+
+
+@pytest.mark.parametrize(("status", "method", "suffix", "body", "code", "action"), REFUSALS,
+                         ids=[f"{r[1]}{r[2]}-{r[0]}" for r in REFUSALS])
+def test_api_refusal_sends_the_failure(api: Any, sent: Any, status: str, method: str,
+                                       suffix: str, body: Any, code: int,
+                                       action: str | None) -> None:
+    tpl = make_template(api, MEMBER)["uuid"]
+    uuid = make_cluster(api, tpl, MEMBER)
+    set_status(uuid, status)
+    if isinstance(body, dict):
+        body = {k: v.replace("{tpl}", tpl) if isinstance(v, str) else v
+                for k, v in body.items()}
+    raw = b"" if body is None else json.dumps(body).encode()
+    r = api.raw(method, f"/v1/clusters/{uuid}{suffix}", raw, headers=MEMBER)
+    assert r.status_int == code, r.text
+    got = sent()
+    if action is None:
+        assert got == []
+        return
+    assert [m[:5] for m in got] == [("ERROR", f"magnum.cluster.{action}", action, "failure",
+                                     uuid)]
+    payload = got[0][5]
+    assert (payload["initiator"]["user_id"], payload["initiator"]["project_id"]) == \
+        ("u-member", "p-member")
+    assert payload["target"]["attachments"][0]["content"]["status"] == status
+
+
+def test_refused_ca_rotation_sends_update_failure(api: Any, sent: Any) -> None:
+    tpl = make_template(api, MEMBER)["uuid"]
+    uuid = make_cluster(api, tpl, MEMBER)
+    set_status(uuid, "UPDATE_IN_PROGRESS")
+    r = api.raw("PATCH", f"/v1/certificates/{uuid}", b"", headers=MEMBER)
+    assert r.status_int == 400, r.text
+    assert [m[:5] for m in sent()] == [("ERROR", "magnum.cluster.update", "update", "failure",
+                                        uuid)]

@@ -14,7 +14,7 @@ from typing import Any
 import pecan
 
 from magnum_clone.api.controllers import routing
-from magnum_clone.api.controllers.v1 import common
+from magnum_clone.api.controllers.v1 import cluster_actions, common
 from magnum_clone.api.types import base as t
 from magnum_clone.api.types import certificate as ctypes
 from magnum_clone.common import driver_factory, policy, states
@@ -96,6 +96,7 @@ class CertificatesController(routing.Resource):
                     "operation_started_at": None})
         if updated is None:
             current = db_api.get_instance().get_cluster(ident=row.uuid, project_id=None)
+            cluster_actions.notify_refused(current, op)  # reference §15: update/failure
             raise exc.InvalidState(status=current.status)
         rpcapi.get_api().ca_rotate(ctx, cluster_uuid=row.uuid)
         common.set_status(202)

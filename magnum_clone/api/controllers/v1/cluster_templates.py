@@ -27,6 +27,8 @@ class Flavour:
     argname = "cluster_template"
     post_type: type = ct.ClusterTemplatePOST
     name_suffix = "template"
+    # the ``<prefix>:<op>_all_projects`` rules decide whether an admin sees every project
+    all_projects_rules = True
 
 
 class BayModelFlavour(Flavour):
@@ -35,6 +37,7 @@ class BayModelFlavour(Flavour):
     argname = "baymodel"
     post_type = ct.BayModelPOST
     name_suffix = "model"
+    all_projects_rules = False  # baymodel:* has no such rules: admins see every project
 
 
 # a change of any of these may change the template's driver (reference §13.6)
@@ -59,13 +62,23 @@ class ClusterTemplatesController(routing.Resource):
     def _render(self, row: Any) -> dict[str, Any]:
         return ct.render(row, common.base_url(), self.flavour.collection)
 
+    def _restricted_admin(self, op: str) -> bool:
+        """An admin whom the ``<op>_all_projects`` rule does not allow: it sees the templates
+        of its own project and the public ones, hidden included (reference §3.2, §14)."""
+        ctx = common.context()
+        return bool(ctx.is_admin) and self.flavour.all_projects_rules and not \
+            policy.all_projects(f"{self.flavour.policy_prefix}:{op}_all_projects", ctx)
+
     def _list(self, action: str, kwargs: dict[str, str], path: str) -> dict[str, Any]:
         page, _ = common.page(kwargs)
         ctx = common.context()
         policy.authorize(f"{self.flavour.policy_prefix}:{action}", ctx)
-        rows = db_api.get_instance().list_cluster_templates(
-            project_id=ctx.project_id, is_admin=ctx.is_admin, limit=page.limit,
-            marker=page.marker, sort_key=page.sort_key, sort_dir=page.sort_dir)
+        if self._restricted_admin(action):
+            rows = self._own_and_public_page(page)
+        else:
+            rows = db_api.get_instance().list_cluster_templates(
+                project_id=ctx.project_id, is_admin=ctx.is_admin, limit=page.limit,
+                marker=page.marker, sort_key=page.sort_key, sort_dir=page.sort_dir)
         items = [self._render(r) for r in rows]
         return common.collection(self.flavour.collection, items, page, path,
                                  rows[-1].uuid if rows else None)
@@ -80,10 +93,49 @@ class ClusterTemplatesController(routing.Resource):
         """List templates with details (the same full representation)."""
         return self._list("detail", kwargs, f"{self.flavour.collection}/detail")
 
-    def _get(self, ident: str) -> Any:
+    def _own_and_public_page(self, page: common.Page) -> list[Any]:
+        """A page of the own project's and the public templates, in the requested order: pages
+        of every template filtered until the page is full."""
         ctx = common.context()
-        row = db_api.get_instance().get_cluster_template(
-            ident=ident, project_id=ctx.project_id, is_admin=ctx.is_admin)
+        db = db_api.get_instance()
+        if page.marker is not None:
+            self._get_restricted(page.marker)   # 404 for a marker the caller cannot see
+        out: list[Any] = []
+        marker = page.marker
+        while len(out) < page.limit:
+            rows = db.list_cluster_templates(project_id=None, is_admin=True, limit=page.limit,
+                                             marker=marker, sort_key=page.sort_key,
+                                             sort_dir=page.sort_dir)
+            out.extend(r for r in rows if r.public or r.project_id == ctx.project_id)
+            if len(rows) < page.limit:
+                break
+            marker = rows[-1].uuid
+        return out[:page.limit]
+
+    def _get_restricted(self, ident: str) -> Any:
+        ctx = common.context()
+        db = db_api.get_instance()
+        try:
+            return db.get_cluster_template(ident=ident, project_id=ctx.project_id,
+                                           is_admin=False)
+        except exc.ClusterTemplateNotFound as missing:
+            try:
+                row = db.get_cluster_template(ident=ident, project_id=None, is_admin=True)
+            except (exc.ClusterTemplateNotFound, exc.Duplicate):
+                raise missing from None
+            if not row.public:
+                raise missing from None
+            return row
+
+    def _get(self, ident: str, op: str = "get_one") -> Any:
+        """The template ``ident`` as the caller sees it for ``op`` (get_one, update,
+        delete), then ``<prefix>:get`` for a non-public one."""
+        ctx = common.context()
+        if self._restricted_admin(op):
+            row = self._get_restricted(ident)
+        else:
+            row = db_api.get_instance().get_cluster_template(
+                ident=ident, project_id=ctx.project_id, is_admin=ctx.is_admin)
         if not row.public:
             policy.authorize(f"{self.flavour.policy_prefix}:get", ctx, _target(row))
         return row
@@ -130,7 +182,7 @@ class ClusterTemplatesController(routing.Resource):
         common.no_args(kwargs)
         ops = jp.parse_patch(common.body(), common.content_type(), mandatory=ct.MANDATORY)
         ctx = common.context()
-        row = self._get(ident)
+        row = self._get(ident, "update")
         policy.authorize(f"{self.flavour.policy_prefix}:update", ctx, _target(row))
         before = ct.document(row)
         patched = jp.apply_patch(before, ops, mandatory=ct.MANDATORY, dict_attrs=ct.DICT_ATTRS)
@@ -161,7 +213,7 @@ class ClusterTemplatesController(routing.Resource):
         """Delete a template not referenced by any cluster (204)."""
         common.no_args(kwargs)
         ctx = common.context()
-        row = self._get(ident)
+        row = self._get(ident, "delete")
         policy.authorize(f"{self.flavour.policy_prefix}:delete", ctx, _target(row))
         db_api.get_instance().destroy_cluster_template(uuid=row.uuid)
         return common.no_content()

@@ -22,11 +22,20 @@ def target(row: Any) -> dict[str, Any]:
     return {"project_id": row.project_id, "user_id": row.user_id}
 
 
-def get_cluster(ident: str) -> Any:
-    """A cluster visible to the caller (admins see every project)."""
+def visible_project(all_projects_rule: str | None) -> str | None:
+    """The project whose clusters the caller sees: None (every project) for an admin the
+    ``*_all_projects`` rule allows, else the caller's own. Without a rule (routes that have
+    none: resize, the legacy bays) every admin sees every project."""
     ctx = common.context()
-    return db_api.get_instance().get_cluster(
-        ident=ident, project_id=None if ctx.is_admin else ctx.project_id)
+    if all_projects_rule is None:
+        return None if ctx.is_admin else ctx.project_id  # type: ignore[no-any-return]
+    return None if policy.all_projects(all_projects_rule, ctx) else ctx.project_id
+
+
+def get_cluster(ident: str, all_projects_rule: str | None = None) -> Any:
+    """A cluster visible to the caller (see :func:`visible_project`)."""
+    return db_api.get_instance().get_cluster(ident=ident,
+                                             project_id=visible_project(all_projects_rule))
 
 
 class ClustersController(routing.Resource):
@@ -37,7 +46,7 @@ class ClustersController(routing.Resource):
         ctx = common.context()
         policy.authorize(f"cluster:{action}", ctx)
         rows = db_api.get_instance().list_clusters(
-            project_id=None if ctx.is_admin else ctx.project_id, limit=page.limit,
+            project_id=visible_project(f"cluster:{action}_all_projects"), limit=page.limit,
             marker=page.marker, sort_key=page.sort_key, sort_dir=page.sort_dir)
         templates = (db_api.get_instance().get_cluster_templates(
             uuids=[r.cluster_template_id for r in rows]) if full else {})
@@ -60,7 +69,7 @@ class ClustersController(routing.Resource):
     def get_one(self, ident: str, **kwargs: str) -> dict[str, Any]:
         """Show one cluster by uuid or name."""
         common.no_args(kwargs)
-        row = get_cluster(ident)
+        row = get_cluster(ident, "cluster:get_one_all_projects")
         policy.authorize("cluster:get", common.context(), target(row))
         tpl = db_api.get_instance().get_cluster_templates(uuids=[row.cluster_template_id])
         return ctypes.render(row, common.base_url(), common.version(), full=True,
@@ -91,7 +100,7 @@ class ClustersController(routing.Resource):
         ops = jp.parse_patch(common.body(), common.content_type(), internal=ctypes.INTERNAL,
                              mandatory=ctypes.MANDATORY)
         ctx = common.context()
-        row = get_cluster(ident)
+        row = get_cluster(ident, "cluster:update_all_projects")
         policy.authorize("cluster:update", ctx, target(row))
         policy.authorize("cluster:update_health_status", ctx, target(row))
         before = ctypes.document(row)
@@ -112,7 +121,7 @@ class ClustersController(routing.Resource):
         """Delete a cluster (204; the conductor deletes the stack, then the row goes)."""
         common.no_args(kwargs)
         ctx = common.context()
-        row = get_cluster(ident)
+        row = get_cluster(ident, "cluster:delete_all_projects")
         policy.authorize("cluster:delete", ctx, target(row))
         cluster_actions.delete(row)
         return common.no_content()

@@ -39,17 +39,16 @@ def _require_version() -> None:
     common.require_version(versions.NODEGROUPS, "delete")
 
 
-def _authorize(action: str, admin_action: str | None = None) -> None:
-    ctx = common.context()
-    policy.authorize(f"nodegroup:{action}", ctx)
-    if admin_action is not None and ctx.is_admin:
-        policy.authorize(f"nodegroup:{admin_action}", ctx)
+def _authorize(action: str) -> None:
+    policy.authorize(f"nodegroup:{action}", common.context())
 
 
-def _cluster(ident: str) -> Any:
-    ctx = common.context()
-    return db_api.get_instance().get_cluster(
-        ident=ident, project_id=None if ctx.is_admin else ctx.project_id)
+def _cluster(ident: str, all_projects_rule: str | None = None) -> Any:
+    """The cluster as the caller sees it: an admin sees every project when the nodegroup
+    ``*_all_projects`` rule allows (as for clusters), otherwise only its own."""
+    from magnum_clone.api.controllers.v1 import clusters
+
+    return clusters.get_cluster(ident, all_projects_rule)
 
 
 def _nodegroup(cluster: Any, ident: str) -> Any:
@@ -72,8 +71,8 @@ class NodeGroupsController(routing.Resource):
         """List the cluster's nodegroups (short items), optionally of one ``role``."""
         _require_version()
         page, args = common.page(kwargs, extra=("role",))
-        _authorize("get_all", "get_all_all_projects")
-        cluster = _cluster(self.cluster_ident)
+        _authorize("get_all")
+        cluster = _cluster(self.cluster_ident, "nodegroup:get_all_all_projects")
         rows = db_api.get_instance().page_nodegroups(
             cluster_uuid=cluster.uuid, limit=page.limit, marker=page.marker,
             sort_key=page.sort_key, sort_dir=page.sort_dir, role=args.get("role"))
@@ -88,8 +87,8 @@ class NodeGroupsController(routing.Resource):
         """Show one nodegroup by uuid or name."""
         _require_version()
         common.no_args(kwargs)
-        _authorize("get", "get_one_all_projects")
-        cluster = _cluster(self.cluster_ident)
+        _authorize("get")
+        cluster = _cluster(self.cluster_ident, "nodegroup:get_one_all_projects")
         row = _nodegroup(cluster, ident)
         return ngtypes.render(row, common.base_url(), full=True, cluster_labels=cluster.labels)
 
