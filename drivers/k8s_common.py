@@ -288,7 +288,7 @@ def common_lookups(context: Any, view: ClusterView, *, ca_key: bool = True
         "nodes_affinity_policy": CONF.cluster.nodes_affinity_policy,
         "verify_ca": CONF.drivers.verify_ca,
         "discovery_url": view.cluster.get("discovery_url") or "",
-        "magnum_url": f"http://{CONF.api.host}:{CONF.api.port}/v1",
+        "magnum_url": keystone.magnum_url(),
         "cluster_user_trust": bool(CONF.trust.cluster_user_trust),
         "openstack_ca": openstack_ca(),
     }

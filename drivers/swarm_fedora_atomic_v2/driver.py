@@ -48,13 +48,13 @@ def docker_api_address(value: str, view: ClusterView) -> str:
 
 def common_lookups(context: Any, view: ClusterView) -> dict[str, Any]:
     """Values from outside the cluster row: cloud lookups and service settings."""
-    from magnum_clone.common.clients import cloud
+    from magnum_clone.common.clients import cloud, keystone
 
     c = cloud.get_cloud(context)
     out: dict[str, Any] = {
         "nodes_affinity_policy": CONF.cluster.nodes_affinity_policy,
         "verify_ca": CONF.drivers.verify_ca,
-        "magnum_url": f"http://{CONF.api.host}:{CONF.api.port}/v1",
+        "magnum_url": keystone.magnum_url(),
     }
     ext = view.template.get("external_network_id")
     if ext:

@@ -12,6 +12,11 @@ opts: list[cfg.Opt] = [
                help="Largest page a collection returns; also the page size when no limit is "
                     "given."),
     cfg.IntOpt("workers", default=1, min=1, help="Threads serving HTTP requests."),
+    cfg.URIOpt("public_endpoint", default=None,
+               help="The API's URL as the cluster nodes reach it (they send their CSRs "
+                    "there), ending in /v1. Unset: the Keystone catalog's public "
+                    "container-infra endpoint when auth_strategy is keystone, else "
+                    "http://<host>:<port>/v1."),
 ]
 
 

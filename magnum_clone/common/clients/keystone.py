@@ -36,6 +36,7 @@ _ALPHABET = string.ascii_letters + string.digits
 
 _LOCK = threading.Lock()
 _ADMIN: dict[str, Any] = {}
+_MAGNUM_URL: dict[str, str] = {}   # the catalog's answer, once found
 
 
 class KeystoneConfigError(Exception):
@@ -75,6 +76,49 @@ def auth_url() -> str:
     raise KeystoneConfigError("no Keystone URL for trusts: set [trust] auth_url")
 
 
+def magnum_url() -> str:
+    """The API's URL for the cluster nodes (reference: upstream reads it from the catalog).
+
+    ``[api] public_endpoint``; else, in keystone mode, the catalog's public ``container-infra``
+    endpoint seen by the service user of ``[keystone_authtoken]`` (cached); else the local
+    listener. A catalog that cannot be read is logged and falls back to the listener.
+    """
+    if CONF.api.public_endpoint:
+        return _with_v1(str(CONF.api.public_endpoint))
+    local = f"http://{CONF.api.host}:{CONF.api.port}/v1"
+    if CONF.auth_strategy != "keystone":
+        return local
+    with _LOCK:
+        cached = _MAGNUM_URL.get("url")
+    if cached is not None:
+        return cached
+    from keystoneauth1 import exceptions as ka_exc
+    from keystoneauth1 import loading
+
+    try:
+        sess = _session(loading.load_auth_from_conf_options(CONF, "keystone_authtoken"))
+        url = sess.get_endpoint(service_type="container-infra", interface="public")
+    except ka_exc.EndpointNotFound:
+        url = None
+    except Exception as e:  # noqa: BLE001 - nodes then get the local listener's URL
+        LOG.warning("Cannot read the container-infra endpoint from the Keystone catalog "
+                    "(%s); nodes get %s: set [api] public_endpoint", type(e).__name__, local)
+        return local
+    if not url:
+        LOG.warning("No container-infra endpoint in the Keystone catalog; nodes get %s: "
+                    "set [api] public_endpoint", local)
+        return local
+    url = _with_v1(str(url))
+    with _LOCK:
+        _MAGNUM_URL["url"] = url
+    return url
+
+
+def _with_v1(url: str) -> str:
+    url = url.rstrip("/")
+    return url if url.endswith("/v1") else f"{url}/v1"
+
+
 def _session(auth: Any) -> ka_session.Session:
     return ka_session.Session(auth=auth)
 
@@ -83,6 +127,7 @@ def reset() -> None:
     """Forget the cached trustee domain admin session (tests change [trust])."""
     with _LOCK:
         _ADMIN.clear()
+        _MAGNUM_URL.clear()
 
 
 def _admin_session() -> ka_session.Session:
