@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 import pytest
 
-from magnum_clone.cmd import driver_manage
+from tests.fixtures import processes
 
 ALL = ("k8s_fedora_coreos_v1", "k8s_fedora_atomic_v1", "k8s_coreos_v1", "k8s_fedora_ironic_v1",
        "swarm_fedora_atomic_v2", "mesos_ubuntu_v1", "example_docker_v1")
 
 
 def _table(capsys: Any, *argv: str) -> tuple[list[str], list[list[str]]]:
-    driver_manage.main(["list", *argv])
-    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("|")]
+    """Run the real console script (a process of its own: it parses the global config and
+    sets up logging, which must not leak into the other tests of this process)."""
+    out = subprocess.run([processes.script("magnum-clone-driver-manage"), "list", *argv],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    lines = [ln for ln in out.splitlines() if ln.startswith("|")]
     cells = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines]
     return cells[0], cells[1:]
 

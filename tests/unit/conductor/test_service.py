@@ -14,10 +14,13 @@ from magnum_clone.conf import CONF
 
 @pytest.fixture()
 def barbican_without_service_user() -> Iterator[None]:
+    # a section no other test fills (the Keystone fixtures configure [keystone_authtoken])
     CONF.set_override("cert_manager_type", "barbican", group="certificates")
+    CONF.set_override("barbican_auth_section", "mc_unit_no_service_user", group="certificates")
     certs.reset()
     yield
     CONF.clear_override("cert_manager_type", group="certificates")
+    CONF.clear_override("barbican_auth_section", group="certificates")
     certs.reset()
 
 
