@@ -48,10 +48,17 @@ def _sqlite_tuning(engine: sa.engine.Engine) -> None:
     def _on_begin(conn: Any) -> None:
         if "in_transaction" not in conn.info:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-            conn.info["in_transaction"] = True  # oslo.db's own BEGIN listener then skips
+            conn.info["in_transaction"] = True  # oslo.db's commit/rollback listener pops it
 
+    # oslo.db emits a deferred BEGIN from its own "begin" listener, which runs first whatever
+    # ``insert=True`` says; a deferred transaction that reads and then writes fails at once
+    # with "database is locked" when another connection wrote meanwhile (no busy wait for a
+    # stale snapshot). So ours replaces it.
+    for fn in list(engine.dispatch.begin):
+        if getattr(fn, "__name__", "") == "_sqlite_emit_begin":
+            event.remove(engine, "begin", fn)
     event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin, insert=True)
+    event.listen(engine, "begin", _on_begin)
     engine.dispose()
 
 
