@@ -28,8 +28,12 @@ class ContextHook(hooks.PecanHook):
             project_id=h.get("X-Project-Id"),
             user_name=h.get("X-User-Name"),
             project_name=h.get("X-Project-Name"),
-            domain_id=h.get("X-User-Domain-Id"),
+            # domain_id is the scope of a domain-scoped token only (oslo.policy refuses
+            # project-scoped rules when it is set); the user's domain is user_domain_id
+            domain_id=h.get("X-Domain-Id"),
             user_domain_id=h.get("X-User-Domain-Id"),
+            project_domain_id=h.get("X-Project-Domain-Id"),
+            system_scope=h.get("OpenStack-System-Scope"),
             roles=roles,
             request_id=state.request.environ.get("openstack.request_id"),
             overwrite=False,

@@ -32,17 +32,9 @@ def is_admin(creds: dict[str, Any]) -> bool:
 
 
 def credentials(context: Any) -> dict[str, Any]:
-    """The policy credentials of a request context.
-
-    oslo.policy takes a ``domain_id`` in the credentials for a *domain-scoped* token and then
-    refuses every ``scope_types=["project"]`` rule. A token scoped to a project is never
-    domain-scoped (a domain id next to a project id is the user's or the project's domain), so
-    it is dropped from the credentials of a project-scoped caller.
-    """
-    creds = dict(context.to_policy_values())
-    if creds.get("project_id"):
-        creds["domain_id"] = None
-    return creds
+    """The policy credentials of a request context (its scope comes from the token: the
+    context hook sets ``domain_id`` only for a domain-scoped token)."""
+    return dict(context.to_policy_values())
 
 
 def authorize(action: str, context: Any, target: dict[str, Any] | None = None) -> None:

@@ -174,6 +174,9 @@ def test_policy_file_overrides_an_operation_rule(api: Client, policy_file: Any) 
     assert r.json["errors"][0]["detail"] == \
         "Policy doesn't allow cluster:get_all to be performed."
     assert api.get("/v1/clusters", headers=ADMIN).status_int == 200
+    # a project-scoped token of a user in a domain is project-scoped
+    assert api.get("/v1/clusters", headers={**ADMIN, "X-User-Domain-Id": "default",
+                                            "X-Project-Domain-Id": "default"}).status_int == 200
 
 
 # ---- deprecated aliases and scope ---------------------------------------------------------
@@ -217,9 +220,10 @@ def test_rules_are_project_scoped_unless_the_reference_says_no_scope() -> None:
 
 
 def test_a_token_that_is_not_project_scoped_is_refused(api: Client) -> None:
-    """An admin role with a domain but no project: every project-scoped rule is 403."""
+    """A domain-scoped admin token (keystonemiddleware sets X-Domain-Id, no project): every
+    project-scoped rule is 403."""
     domain_admin = {"X-Roles": "admin", "X-Project-Id": "", "X-User-Id": "u-dom",
-                    "X-User-Domain-Id": "default"}
+                    "X-User-Domain-Id": "default", "X-Domain-Id": "default"}
     r = api.get("/v1/clusters", headers=domain_admin)
     assert r.status_int == 403, r.text
     assert r.json["errors"][0]["detail"] == \
