@@ -9,6 +9,7 @@ back through :meth:`Driver.observe`, which must be batched: one backend call for
 from __future__ import annotations
 
 import abc
+import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,21 +31,47 @@ class Provides:
 
 @dataclass(frozen=True)
 class ClusterView:
-    """What a driver needs to know about a cluster, its template and nodegroups (plain data)."""
+    """What a driver needs to know about a cluster, its template and nodegroups (plain data).
+
+    ``worker``: set in the view of one extra nodegroup's own stack (:meth:`for_nodegroup`):
+    that nodegroup stands in for the worker role and its labels are the labels.
+    ``observe_main``: whether :meth:`Driver.observe` should report the cluster's own stack
+    (False while only extra nodegroups are busy).
+    """
 
     cluster: Mapping[str, Any]
     template: Mapping[str, Any]
     nodegroups: Sequence[Mapping[str, Any]]
+    worker: Mapping[str, Any] | None = None
+    observe_main: bool = True
 
     def nodegroup(self, role: str) -> Mapping[str, Any]:
+        if self.worker is not None and role != "master":
+            return self.worker
         for ng in self.nodegroups:
             if ng["is_default"] and (ng["role"] == "master") == (role == "master"):
                 return ng
         raise exc.NodeGroupNotFound(nodegroup=f"default-{role}")
 
+    def by_uuid(self, uuid: str) -> Mapping[str, Any]:
+        for ng in self.nodegroups:
+            if ng["uuid"] == uuid:
+                return ng
+        raise exc.NodeGroupNotFound(nodegroup=uuid)
+
+    @property
+    def extra_nodegroups(self) -> list[Mapping[str, Any]]:
+        """The nodegroups with stacks of their own (every non-default one)."""
+        return [ng for ng in self.nodegroups if not ng["is_default"]]
+
+    def for_nodegroup(self, uuid: str) -> ClusterView:
+        """The view an extra nodegroup's stack is rendered from."""
+        return dataclasses.replace(self, worker=self.by_uuid(uuid))
+
     @property
     def labels(self) -> Mapping[str, str]:
-        return {k: str(v) for k, v in (self.cluster.get("labels") or {}).items()}
+        source = self.cluster if self.worker is None else self.worker
+        return {k: str(v) for k, v in (source.get("labels") or {}).items()}
 
 
 @dataclass
@@ -65,6 +92,10 @@ class Observation:
     # operation belongs to a previous operation and must not complete this one
     changed_at: datetime.datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # the stacks of busy extra nodegroups, by nodegroup uuid (``status``, ``reason``,
+    # ``missing``, ``node_addresses``, ``node_count``, ``changed_at`` are filled); a busy
+    # nodegroup with a stack that is absent here could not be observed
+    nodegroups: dict[str, Observation] = field(default_factory=dict)
 
 
 class Driver(abc.ABC):
@@ -120,4 +151,26 @@ class Driver(abc.ABC):
 
     def find_backend_id(self, context: Any, view: ClusterView) -> str | None:
         """After a crash: the backend id of a cluster whose id was never stored, if any."""
+        return None
+
+    # ---- extra nodegroups (reference §5; each has a backend resource of its own) ----------
+    def supports_nodegroups(self) -> bool:
+        """Whether :meth:`create_nodegroup` / :meth:`delete_nodegroup` are implemented (the
+        API refuses with 400 otherwise)."""
+        return False
+
+    def create_nodegroup(self, context: Any, view: ClusterView, nodegroup_uuid: str,
+                         timeout_minutes: int) -> str:
+        """Start provisioning the extra nodegroup ``nodegroup_uuid`` of ``view`` (its row is
+        stored, CREATE_IN_PROGRESS); returns its backend id (Heat: its stack id)."""
+        raise exc.Invalid("Creating nodegroups is not supported by this driver yet.")
+
+    def delete_nodegroup(self, context: Any, view: ClusterView, nodegroup_uuid: str) -> bool:
+        """Start deleting an extra nodegroup's backend resource; False if there is none (the
+        caller then removes the row at once)."""
+        raise exc.Invalid("Deleting nodegroups is not supported by this driver yet.")
+
+    def find_nodegroup_backend_id(self, context: Any, view: ClusterView,
+                                  nodegroup_uuid: str) -> str | None:
+        """After a crash: the backend id of an extra nodegroup whose id was never stored."""
         return None

@@ -18,6 +18,7 @@ from magnum_clone_drivers.base import ClusterView
 from magnum_clone_drivers.heat import coe_query
 from magnum_clone_drivers.heat import template_def as td
 from magnum_clone_drivers.heat.driver import OutputMap
+from magnum_clone_drivers.heat.nodegroup import NodegroupLinks
 from magnum_clone_drivers.heat.template_def import Param
 
 LOG = logging.getLogger(__name__)
@@ -70,6 +71,14 @@ def k8s_api_address(value: str, view: ClusterView) -> str:
         return f"http://{value}:8080"
     return f"https://{value}:6443"
 
+
+# What an extra nodegroup's stack reads from the cluster stack (drivers/heat/nodegroup.py):
+# the API address, the workers' security group and the private network the cluster made;
+# bare metal (Ironic) has neither security groups nor a network of its own, its nodegroup
+# stacks get the given network like the cluster stack.
+NODEGROUP_LINKS = NodegroupLinks()
+NODEGROUP_LINKS_GIVEN_NETWORK = NodegroupLinks(security_group_resource=None,
+                                               network_resource=None)
 
 # Stack outputs -> cluster and nodegroup fields (reference §3.4).
 K8S_OUTPUTS = OutputMap(api_address="api_address", masters="kube_masters",

@@ -2,7 +2,9 @@
 
 Subclasses provide :meth:`HeatDriver.definition` (parameters) and :attr:`HeatDriver.outputs`
 (how stack outputs map back to the cluster). Heat stack states become cluster states here, at
-the driver edge (:func:`magnum_clone.common.states.from_stack_status`).
+the driver edge (:func:`magnum_clone.common.states.from_stack_status`). Drivers that set
+:attr:`HeatDriver.nodegroup_links` also build extra nodegroups, a stack each
+(:mod:`magnum_clone_drivers.heat.nodegroup`), observed in the same batched stack list.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from magnum_clone.common import states
 from magnum_clone.common.clients import heat
 from magnum_clone.conf import CONF
 from magnum_clone_drivers.base import ClusterView, Driver, Observation
+from magnum_clone_drivers.heat import nodegroup as ng_stack
 from magnum_clone_drivers.heat import scale
+from magnum_clone_drivers.heat import template_def as td
 from magnum_clone_drivers.heat.coe_query import CoeQuery
 from magnum_clone_drivers.heat.template_def import RenderInput, StackSpec, TemplateDefinition
 
@@ -103,19 +107,13 @@ class HeatDriver(Driver):
     # ---- operations --------------------------------------------------------------------
     def create_cluster(self, context: Any, view: ClusterView, timeout_minutes: int) -> str:
         spec = self.render(view, self.lookups(context, view), timeout_minutes)
-        hc = heat.client(view.cluster["project_id"])
-        try:
-            resp = hc.stacks.create(stack_name=spec.stack_name, template=spec.template,
-                                    files=spec.files, environment=spec.environment,
-                                    parameters=spec.parameters, tags=",".join(spec.tags),
-                                    timeout_mins=spec.timeout_mins, disable_rollback=True)
-        except heat_exc.HTTPBadRequest as e:
-            raise exc.InvalidParameterValue(err=_heat_message(e)) from e
-        return str(resp["stack"]["id"])
+        return _create_stack(heat.client(view.cluster["project_id"]), spec, spec.parameters)
 
     def scale_cluster(self, context: Any, view: ClusterView, *, nodegroup: Mapping[str, Any],
                       node_count: int, nodes_to_remove: Sequence[str], rollback: bool) -> None:
-        stack_id = view.cluster["stack_id"]
+        """Scale the default worker nodegroup (the cluster's stack) or, for an extra
+        nodegroup, its own stack."""
+        stack_id = _stack_of(view, nodegroup.get("uuid"))
         m = self.outputs
         params: dict[str, Any] = {m.node_count_param: node_count}
         if nodes_to_remove and m.nodes_to_remove_param:
@@ -125,7 +123,7 @@ class HeatDriver(Driver):
                         view.cluster["uuid"], self.name, ", ".join(nodes_to_remove))
         hc = heat.client(view.cluster["project_id"])
         if not nodes_to_remove and m.nodes_to_remove_param and m.worker_group:
-            choice = self.removal_choice(context, hc, view, node_count)
+            choice = self.removal_choice(context, hc, view, node_count, stack_id=stack_id)
             if choice.remove:
                 params[m.nodes_to_remove_param] = choice.remove
             if choice.remove or choice.warn:
@@ -138,17 +136,18 @@ class HeatDriver(Driver):
         except heat_exc.HTTPBadRequest as e:
             raise exc.InvalidParameterValue(err=_heat_message(e)) from e
 
-    def removal_choice(self, context: Any, hc: Any, view: ClusterView, node_count: int
-                       ) -> scale.Choice:
+    def removal_choice(self, context: Any, hc: Any, view: ClusterView, node_count: int,
+                       stack_id: str | None = None) -> scale.Choice:
         """Which worker-group members a scale-down to ``node_count`` removes: nodes the COE
-        reports without containers first (:attr:`coe_query`), then the highest indexes."""
+        reports without containers first (:attr:`coe_query`), then the highest indexes.
+        ``stack_id``: the stack holding the group (default: the cluster's)."""
         m = self.outputs
         assert m.worker_group is not None
         return scale.removal_choice(hc, view, group=m.worker_group,
                                     address_outputs=(m.minions_private, m.minions),
                                     node_count=node_count, query=self.coe_query,
                                     simulated=bool(CONF.heat.simulated_cloud),
-                                    context=context)
+                                    context=context, stack_id=stack_id)
 
     def _update_stack(self, view: ClusterView, params: Mapping[str, Any], rollback: bool
                       ) -> None:
@@ -203,33 +202,92 @@ class HeatDriver(Driver):
             LOG.info("Stack %s of cluster %s is already gone", stack_id, view.cluster["uuid"])
 
     def find_backend_id(self, context: Any, view: ClusterView) -> str | None:
+        """The cluster's stack by tag (never one of its nodegroups' stacks)."""
         tag = f"magnum_clone_cluster={view.cluster['uuid']}"
+        stacks = [s for s in heat.client(view.cluster["project_id"]).stacks.list(
+            tags=tag, not_tags=td.NODEGROUP_KIND_TAG)
+            if td.NODEGROUP_KIND_TAG not in (getattr(s, "tags", None) or [])]
+        return str(stacks[0].id) if stacks else None
+
+    # ---- extra nodegroups: a stack each (drivers/heat/nodegroup.py) ---------------------
+    #: set by drivers whose template builds nodegroup stacks (``is_cluster_stack=false``)
+    nodegroup_links: ClassVar[ng_stack.NodegroupLinks | None] = None
+
+    def supports_nodegroups(self) -> bool:
+        return self.nodegroup_links is not None
+
+    def create_nodegroup(self, context: Any, view: ClusterView, nodegroup_uuid: str,
+                         timeout_minutes: int) -> str:
+        if self.nodegroup_links is None:
+            return super().create_nodegroup(context, view, nodegroup_uuid, timeout_minutes)
+        if not view.cluster.get("stack_id"):
+            raise exc.Conflict(f"Cluster {view.cluster['uuid']} has no stack yet.")
+        hc = heat.client(view.cluster["project_id"])
+        linked = ng_stack.cluster_links(hc, view.cluster["stack_id"], self.nodegroup_links)
+        ngview = view.for_nodegroup(nodegroup_uuid)
+        spec = self.render(ngview, self.lookups(context, ngview), timeout_minutes)
+        return _create_stack(hc, spec, ng_stack.stack_parameters(spec.parameters, ngview,
+                                                                 linked))
+
+    def delete_nodegroup(self, context: Any, view: ClusterView, nodegroup_uuid: str) -> bool:
+        if self.nodegroup_links is None:
+            return super().delete_nodegroup(context, view, nodegroup_uuid)
+        ng = view.by_uuid(nodegroup_uuid)
+        stack_id = ng.get("stack_id") or self.find_nodegroup_backend_id(context, view,
+                                                                        nodegroup_uuid)
+        if not stack_id:
+            return False
+        try:
+            heat.client(view.cluster["project_id"]).stacks.delete(stack_id)
+        except heat_exc.HTTPNotFound:
+            LOG.info("Stack %s of nodegroup %s is already gone", stack_id, ng["name"])
+            return False
+        return True
+
+    def find_nodegroup_backend_id(self, context: Any, view: ClusterView,
+                                  nodegroup_uuid: str) -> str | None:
+        tag = f"{td.NODEGROUP_TAG}{nodegroup_uuid}"
         stacks = list(heat.client(view.cluster["project_id"]).stacks.list(tags=tag))
         return str(stacks[0].id) if stacks else None
 
     # ---- observation -------------------------------------------------------------------
     def observe(self, context: Any, views: Sequence[ClusterView]) -> dict[str, Observation]:
-        """One stack list per project and page of clusters; outputs only for finished stacks."""
+        """One stack list per project and page of stacks (the clusters' and their busy
+        extra nodegroups'); outputs only for finished stacks."""
         by_project: dict[str, list[ClusterView]] = defaultdict(list)
         for v in views:
-            if v.cluster.get("stack_id"):
+            if _main(v) or ng_stack.busy(v):
                 by_project[v.cluster["project_id"]].append(v)
         result: dict[str, Observation] = {}
         for project, group in by_project.items():
             hc = heat.client(project)
-            ids = [v.cluster["stack_id"] for v in group]
+            ids = [v.cluster["stack_id"] for v in group if _main(v)]
+            ids += [ng["stack_id"] for v in group for ng in ng_stack.busy(v)]
             stacks = {}
             page = CONF.heat.list_page_size
             for i in range(0, len(ids), page):
                 for s in hc.stacks.list(filters={"id": ids[i:i + page]}):
                     stacks[s.id] = s
             for v in group:
-                s = stacks.get(v.cluster["stack_id"])
-                if s is None:
-                    result[v.cluster["uuid"]] = Observation(missing=True)
-                else:
-                    result[v.cluster["uuid"]] = self._observe_one(hc, v, s)
+                obs = Observation()
+                if _main(v):
+                    s = stacks.get(v.cluster["stack_id"])
+                    obs = Observation(missing=True) if s is None else self._observe_one(hc, v, s)
+                for ng in ng_stack.busy(v):
+                    s = stacks.get(ng["stack_id"])
+                    obs.nodegroups[ng["uuid"]] = (Observation(missing=True) if s is None
+                                                  else self._observe_nodegroup(hc, v, s))
+                result[v.cluster["uuid"]] = obs
         return result
+
+    def _observe_nodegroup(self, hc: Any, view: ClusterView, stack: Any) -> Observation:
+        m = self.outputs
+        return ng_stack.observe_stack(
+            hc, view, stack, status=states.from_stack_status(stack.stack_status),
+            changed_at=_heat_time(getattr(stack, "updated_time", None)
+                                  or getattr(stack, "creation_time", None)),
+            minions=m.minions, minions_private=m.minions_private,
+            count_param=m.node_count_param, failure_reason=self._failure_reason)
 
     def _observe_one(self, hc: Any, view: ClusterView, stack: Any) -> Observation:
         status = states.from_stack_status(stack.stack_status)
@@ -280,6 +338,32 @@ class HeatDriver(Driver):
         where = f"{top[0].resource_name}: " if top and top[0] is not best else ""
         return (f"{where}{best.resource_name} ({best.resource_type}): "
                 f"{best.resource_status_reason}")
+
+
+def _main(view: ClusterView) -> bool:
+    """Whether the cluster's own stack is to be observed."""
+    return bool(view.observe_main and view.cluster.get("stack_id"))
+
+
+def _stack_of(view: ClusterView, nodegroup_uuid: str | None) -> str:
+    """The stack holding a nodegroup: its own for an extra one, else the cluster's."""
+    for ng in view.nodegroups:
+        if nodegroup_uuid and ng["uuid"] == nodegroup_uuid and not ng["is_default"]:
+            if not ng.get("stack_id"):
+                raise exc.Conflict(f"Nodegroup {ng['name']} has no stack yet.")
+            return str(ng["stack_id"])
+    return str(view.cluster["stack_id"])
+
+
+def _create_stack(hc: Any, spec: StackSpec, parameters: Mapping[str, Any]) -> str:
+    try:
+        resp = hc.stacks.create(stack_name=spec.stack_name, template=spec.template,
+                                files=spec.files, environment=spec.environment,
+                                parameters=dict(parameters), tags=",".join(spec.tags),
+                                timeout_mins=spec.timeout_mins, disable_rollback=True)
+    except heat_exc.HTTPBadRequest as e:
+        raise exc.InvalidParameterValue(err=_heat_message(e)) from e
+    return str(resp["stack"]["id"])
 
 
 def _heat_time(value: Any) -> datetime.datetime | None:

@@ -120,9 +120,11 @@ def client_tls(view: ClusterView, context: Any = None) -> TlsMaterial | None:
 
 def removal_choice(hc: Any, view: ClusterView, *, group: str, address_outputs: Sequence[str],
                    node_count: int, query: CoeQuery | None, simulated: bool,
-                   timeout: float = COE_QUERY_TIMEOUT, context: Any = None) -> Choice:
-    """The members of ``group`` to remove to reach ``node_count`` (see the module docstring)."""
-    stack_id = view.cluster["stack_id"]
+                   timeout: float = COE_QUERY_TIMEOUT, context: Any = None,
+                   stack_id: str | None = None) -> Choice:
+    """The members of ``group`` to remove to reach ``node_count`` (see the module docstring);
+    ``group`` is in ``stack_id`` (default: the cluster's stack; an extra nodegroup's own)."""
+    stack_id = stack_id or view.cluster["stack_id"]
     try:
         members = group_members(hc, stack_id, group, address_outputs)
     except heat_exc.HTTPException as e:

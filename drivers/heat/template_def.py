@@ -97,6 +97,12 @@ def to_bool(value: str) -> bool:
     return value.strip().lower() in ("1", "t", "true", "on", "y", "yes")
 
 
+#: the tags of an extra nodegroup's stack (besides the cluster's): which nodegroup, and that
+#: it is not a cluster stack (a cluster's lookup by tag skips these)
+NODEGROUP_TAG = "magnum_clone_nodegroup="
+NODEGROUP_KIND_TAG = "magnum_clone_stack=nodegroup"
+
+
 def stack_name(cluster_name: str, suffix: str) -> str:
     """Heat stack names: the cluster name cut to 30, `_`/`.` -> `-`, a short suffix."""
     base = re.sub(r"[^A-Za-z0-9-]", "", cluster_name[:30].replace("_", "-").replace(".", "-"))
@@ -124,18 +130,25 @@ class TemplateDefinition:
         return out
 
     def render(self, inp: RenderInput, *, name_suffix: str, timeout_mins: int) -> StackSpec:
+        """The cluster's stack (``is_cluster_stack`` true), or, for the view of one extra
+        nodegroup (``inp.view.worker`` set), that nodegroup's own stack: named
+        ``<cluster[:20]>-<nodegroup[:9]>-<suffix>``, tagged with the nodegroup too."""
         files, tpl = _load(self.template_path)
         env: dict[str, Any] = {}
         env_files: dict[str, str] = {}
         if self.environment is not None:
             env, env_files = self.environment(inp)
         c = inp.view.cluster
+        name = c.get("name") or c["uuid"]
+        tags = [f"magnum_clone_cluster={c['uuid']}", f"project={c.get('project_id')}"]
+        ng = inp.view.worker
+        if ng is not None:
+            name = f"{name[:20]}-{ng['name'][:9]}"
+            tags += [f"{NODEGROUP_TAG}{ng['uuid']}", NODEGROUP_KIND_TAG]
         return StackSpec(
-            stack_name=stack_name(c.get("name") or c["uuid"], name_suffix),
+            stack_name=stack_name(name, name_suffix),
             template=tpl, files={**files, **env_files}, environment=env,
-            parameters=self.parameters(inp),
-            tags=[f"magnum_clone_cluster={c['uuid']}", f"project={c.get('project_id')}"],
-            timeout_mins=timeout_mins)
+            parameters=self.parameters(inp), tags=tags, timeout_mins=timeout_mins)
 
 
 def simulated_cloud(inp: RenderInput) -> tuple[dict[str, Any], dict[str, str]]:

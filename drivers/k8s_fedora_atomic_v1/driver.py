@@ -28,6 +28,8 @@ class Driver(HeatDriver):
     supports_credential_rotation = True
     outputs = k8s.K8S_OUTPUTS
     coe_query = k8s.COE_QUERY
+    # extra nodegroups: stacks of their own (kubecluster.yaml with is_cluster_stack=false)
+    nodegroup_links = k8s.NODEGROUP_LINKS
 
     @property
     def template_path(self) -> str:

@@ -24,7 +24,7 @@ TEMPLATE_DEFAULT_ONLY = frozenset({
     "kube_allow_priv", "wait_condition_timeout", "registry_port", "registry_insecure",
     "registry_chunksize", "password", "kube_dashboard_version", "dns_service_ip",
     "dns_cluster_domain",
-    # nodegroup stacks only (this service renders cluster stacks)
+    # sent to extra nodegroup stacks only, read from the cluster stack (heat/nodegroup.py)
     "existing_master_private_ip", "existing_security_group",
     # scale/upgrade parameters, sent by stack updates only
     "minions_to_remove", "update_max_batch_size",

@@ -14,6 +14,7 @@ Usage::
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 
 class Status(str, enum.Enum):
@@ -66,10 +67,14 @@ class Op(str, enum.Enum):
     CA_ROTATE = "ca_rotate"
     CREDENTIAL_ROTATE = "credential_rotate"
     NODEGROUP = "nodegroup"
+    NODEGROUP_CREATE = "nodegroup_create"
+    NODEGROUP_DELETE = "nodegroup_delete"
     DELETE = "delete"
 
 
 _ANY: frozenset[Status] = frozenset(Status)
+_DELETING: frozenset[Status] = frozenset({S.DELETE_IN_PROGRESS, S.DELETE_FAILED,
+                                          S.DELETE_COMPLETE})
 
 # operation -> (statuses it may start from, status it moves the cluster to)
 _OPERATIONS: dict[Op, tuple[frozenset[Status], Status | None]] = {
@@ -81,8 +86,24 @@ _OPERATIONS: dict[Op, tuple[frozenset[Status], Status | None]] = {
     Op.CA_ROTATE: (COMPLETE, S.UPDATE_IN_PROGRESS),
     Op.CREDENTIAL_ROTATE: (COMPLETE | {S.UPDATE_IN_PROGRESS, S.UPDATE_FAILED}, None),
     Op.NODEGROUP: (COMPLETE | {S.UPDATE_IN_PROGRESS, S.UPDATE_FAILED}, S.UPDATE_IN_PROGRESS),
+    # adding or removing an extra nodegroup (its own stack) may run beside other nodegroup
+    # operations and resizes; the cluster is UPDATE_IN_PROGRESS until all of them finished
+    Op.NODEGROUP_CREATE: (COMPLETE | {S.UPDATE_IN_PROGRESS, S.UPDATE_FAILED},
+                          S.UPDATE_IN_PROGRESS),
+    Op.NODEGROUP_DELETE: (COMPLETE | {S.UPDATE_IN_PROGRESS, S.UPDATE_FAILED},
+                          S.UPDATE_IN_PROGRESS),
     # delete is accepted from any status, including a delete already running (idempotent)
     Op.DELETE: (_ANY - {S.DELETE_COMPLETE}, S.DELETE_IN_PROGRESS),
+}
+
+# operations on one extra nodegroup (its own stack) -> (statuses of the *nodegroup* it may
+# start from, status the nodegroup takes); the cluster's own check is _OPERATIONS above
+_NODEGROUP_OPERATIONS: dict[Op, tuple[frozenset[Status], Status]] = {
+    Op.NODEGROUP_CREATE: (frozenset(), S.CREATE_IN_PROGRESS),
+    # a resize of an extra nodegroup waits for nothing: refused while its stack is busy
+    Op.RESIZE: (COMPLETE | {S.UPDATE_FAILED}, S.UPDATE_IN_PROGRESS),
+    # delete is accepted whatever the nodegroup is doing (a create in flight is abandoned)
+    Op.NODEGROUP_DELETE: (_ANY - {S.DELETE_COMPLETE}, S.DELETE_IN_PROGRESS),
 }
 
 # outcome transitions the backend (Heat) reports: in-progress status -> legal final statuses
@@ -103,6 +124,42 @@ def allowed_from(op: Op) -> frozenset[Status]:
 def start_status(op: Op) -> Status | None:
     """Status the cluster takes when ``op`` starts (None: unchanged)."""
     return _OPERATIONS[op][1]
+
+
+def nodegroup_allowed_from(op: Op) -> frozenset[Status]:
+    """Statuses of an extra nodegroup from which ``op`` may start on it."""
+    return _NODEGROUP_OPERATIONS[op][0]
+
+
+def nodegroup_start_status(op: Op) -> Status:
+    """Status an extra nodegroup takes when ``op`` starts on it."""
+    return _NODEGROUP_OPERATIONS[op][1]
+
+
+def aggregate(nodegroups: Iterable[tuple[str, str | None, bool]]) -> tuple[Status, list[str]]:
+    """The cluster status derived from its nodegroups' (reference §12.3), for a cluster
+    whose extra nodegroups have their own stacks: ``(name, status, is_default_master)``
+    triples -> (status, names of the failed nodegroups).
+
+    The class present first in the order *in progress*, *failed*, *complete* wins; the
+    action is DELETE while the default master nodegroup is being deleted (the cluster is),
+    else UPDATE (a cluster whose nodegroups all completed has been updated, whatever its
+    nodegroups were created or last updated with).
+    """
+    rows = [(name, Status(status) if status else S.CREATE_COMPLETE, master)
+            for name, status, master in nodegroups]
+    deleting = any(master and st in _DELETING for _n, st, master in rows)
+    failed = [name for name, st, _m in rows if st in FAILED]
+    if any(st in IN_PROGRESS for _n, st, _m in rows):
+        return (S.DELETE_IN_PROGRESS if deleting else S.UPDATE_IN_PROGRESS), failed
+    if failed:
+        return (S.DELETE_FAILED if deleting else S.UPDATE_FAILED), failed
+    return (S.DELETE_COMPLETE if deleting else S.UPDATE_COMPLETE), failed
+
+
+def failed_reason(names: Iterable[str]) -> str:
+    """The cluster's reason when nodegroups failed: ``"<ng> failed, <ng2> failed"``."""
+    return ", ".join(f"{n} failed" for n in names)
 
 
 def can_start(op: Op, current: str) -> bool:

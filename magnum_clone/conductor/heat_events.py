@@ -6,7 +6,9 @@ sees every event. An event only says *which* stack changed: the cluster is found
 (``magnum_clone_cluster=<uuid>`` in the payload's ``tags``), else by its stack id, and if this
 conductor owns it (hash ring) :func:`reconcile.run_for` re-observes it through the driver (one
 stack list) and applies the result with compare-and-set. The payload's ``state`` is never
-applied as such. Nested stacks (no tag of ours, a stack id no cluster has) match nothing.
+applied as such. An extra nodegroup's stack carries its cluster's tag too (its state is
+observed with the cluster's). Nested stacks (no tag of ours, a stack id no cluster or
+nodegroup has) match nothing.
 
 The listener callback only queues the reference (the message is acked at once); one worker
 thread drains the queue in batches, so a burst of events (nested stacks of a big cluster)

@@ -7,7 +7,7 @@ from typing import Any
 
 import oslo_messaging as messaging
 
-from magnum_clone.conductor import operations
+from magnum_clone.conductor import nodegroups, operations
 from magnum_clone.conductor.rpcapi import RPC_API_VERSION
 
 
@@ -27,3 +27,9 @@ class ConductorManager:
 
     def ca_rotate(self, context: Any, cluster_uuid: str) -> None:
         operations.ca_rotate(context, cluster_uuid)
+
+    def nodegroup_create(self, context: Any, cluster_uuid: str, nodegroup_uuid: str) -> None:
+        nodegroups.create(context, cluster_uuid, nodegroup_uuid)
+
+    def nodegroup_delete(self, context: Any, cluster_uuid: str, nodegroup_uuid: str) -> None:
+        nodegroups.delete(context, cluster_uuid, nodegroup_uuid)

@@ -67,17 +67,22 @@ def fail(uuid: str, current: states.Status, reason: str, context: Any = None) ->
     """Move an in-progress cluster (and its in-progress nodegroups) to the failure status,
     and notify the failure (initiator: ``context``'s user, else the cluster's). A failed
     update restores the node counts the unfinished scale(s) changed and drops a deferred
-    scale."""
+    scale.
+
+    This is the failure of the cluster's own stack: extra nodegroups (their own stacks) are
+    left to their own operations, except in a delete, which is theirs too. With extra
+    nodegroups the cluster's status then follows all of them (§12.3, ``settle_cluster``)."""
     db = db_api.get_instance()
     failed = states.failed_status_for(current)
     cluster = db.get_cluster(ident=uuid, project_id=None)
+    mine = [ng for ng in cluster.nodegroups if ng.is_default or current is S.DELETE_IN_PROGRESS]
     ngs: dict[str, dict[str, Any]] = {}
     if current in (S.UPDATE_IN_PROGRESS, S.ROLLBACK_IN_PROGRESS):
-        ngs = restored_counts(cluster.nodegroups)
-    for ng in cluster.nodegroups:
+        ngs = restored_counts(mine)
+    for ng in mine:
         if ng.status == current:
             ngs.setdefault(ng.uuid, {}).update({"status": failed, "status_reason": reason})
-    updated = db.update_cluster(uuid=uuid, expect_status=[current], nodegroups=ngs,
+    updated = db.settle_cluster(uuid=uuid, expect_status=[current], nodegroups=ngs,
                                 values={"status": failed, "status_reason": reason,
                                         "pending_scale": None})
     LOG.warning("Cluster %s: %s -> %s: %s", uuid, current, failed, reason)
@@ -122,7 +127,19 @@ def create(context: Any, uuid: str, stale_before: datetime.datetime | None = Non
 def scale(context: Any, uuid: str, nodegroup_uuid: str, node_count: int,
           nodes_to_remove: Sequence[str], rollback: bool,
           stale_before: datetime.datetime | None = None) -> None:
+    """Scale a default nodegroup (the cluster's stack); an extra nodegroup's resize is its
+    own stack's (:func:`magnum_clone.conductor.nodegroups.scale`)."""
     db = db_api.get_instance()
+    try:
+        current = db.get_cluster(ident=uuid, project_id=None)
+    except exc.ClusterNotFound:
+        return
+    if any(ng.uuid == nodegroup_uuid and not ng.is_default for ng in current.nodegroups):
+        from magnum_clone.conductor import nodegroups
+
+        nodegroups.scale(context, uuid, nodegroup_uuid, node_count, nodes_to_remove,
+                         stale_before=stale_before)
+        return
     deadline = _now() + datetime.timedelta(minutes=CONF.cluster.default_create_timeout)
     claimed = db.claim_cluster(uuid=uuid, status=S.UPDATE_IN_PROGRESS, deadline=deadline,
                                stale_before=stale_before)
@@ -248,6 +265,16 @@ def delete(context: Any, uuid: str, stale_before: datetime.datetime | None = Non
     try:
         cluster, template, drv = _load(uuid)
         notifications.notify(context, cluster, notifications.DELETE, notifications.PENDING)
+        if any(not ng.is_default for ng in cluster.nodegroups):
+            from magnum_clone.conductor import nodegroups
+
+            # the extra nodegroups' stacks first: their workers use the cluster stack's
+            # network and security group; the reconcile loop deletes the cluster's stack
+            # once they are gone
+            if nodegroups.delete_extras(context, cluster, template, drv):
+                LOG.info("Cluster %s: deleting the nodegroups' stacks first", uuid)
+                return
+            cluster = db.get_cluster(ident=uuid, project_id=None)
         view = views.view(cluster, template)
         stack_id = cluster.stack_id or drv.find_backend_id(context, view)
         if stack_id is None:

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from magnum_clone.common import driver_factory, notifications, states
-from magnum_clone.conductor import certs, hashring, operations, trust, views
+from magnum_clone.conductor import certs, hashring, nodegroups, operations, trust, views
 from magnum_clone.conf import CONF
 from magnum_clone.db import api as db_api
 from magnum_clone_drivers.base import Observation
@@ -56,7 +56,8 @@ def run_for(context: Any, host: str, cluster_uuids: Iterable[str] | None,
     rows = db.list_clusters(project_id=None, statuses=[s.value for s in states.IN_PROGRESS])
     if cluster_uuids is not None:
         wanted, stacks = set(cluster_uuids), set(stack_ids)
-        rows = [r for r in rows if r.uuid in wanted or (r.stack_id and r.stack_id in stacks)]
+        rows = [r for r in rows if r.uuid in wanted or (r.stack_id and r.stack_id in stacks)
+                or any(ng.stack_id and ng.stack_id in stacks for ng in r.nodegroups)]
     owned = set(hashring.mine([r.uuid for r in rows], host))
     rows = [r for r in rows if r.uuid in owned]
     if not rows:
@@ -67,10 +68,18 @@ def run_for(context: Any, host: str, cluster_uuids: Iterable[str] | None,
     drivers: dict[int, Any] = {}
     changed = 0
     for row in rows:
-        if _resume_if_lost(context, row, now, grace):
+        # the cluster's own stack and the extra nodegroups' stacks run operations of their
+        # own; both are observed in the same batched stack list
+        extras = nodegroups.busy(row)
+        main = nodegroups.main_busy(row)
+        if extras:
+            changed += nodegroups.prepare(context, row, now, grace)
+        if main and _resume_if_lost(context, row, now, grace):
             continue
-        if not row.stack_id:
+        if main and not row.stack_id:
             changed += _enforce_deadline(row, now, "for its stack to be created")
+            main = False
+        if not main and not any(ng.stack_id for ng in extras):
             continue
         tpl = templates.get(row.cluster_template_id)
         if tpl is None:
@@ -80,26 +89,64 @@ def run_for(context: Any, host: str, cluster_uuids: Iterable[str] | None,
         drv = driver_factory.for_template({c: getattr(tpl, c) for c in
                                            ("driver", "server_type", "cluster_distro", "coe")})
         drivers[id(drv)] = drv
-        observable[id(drv)].append((row, views.view(row, tpl)))
+        observable[id(drv)].append((row, views.view(row, tpl, observe_main=main)))
     for key, items in observable.items():
+        drv = drivers[key]
         try:
-            seen = drivers[key].observe(context, [v for _r, v in items])
+            seen = drv.observe(context, [v for _r, v in items])
         except Exception as e:  # noqa: BLE001 - a backend outage must not stop other drivers
             LOG.exception("Observing clusters failed; will retry")
             # the deadlines still hold: an unreadable Heat must not keep a cluster in
             # progress forever
             why = f"for the stack: Heat could not be read ({_error_text(e)})"
-            for row, _view in items:
-                changed += _enforce_deadline(row, now, why)
+            for row, view in items:
+                changed += nodegroups.unreadable(row, now, why)
+                if view.observe_main:
+                    changed += _enforce_deadline(row, now, why)
             continue
-        for row, _view in items:
+        for row, view in items:
             obs = seen.get(row.uuid)
+            if nodegroups.busy(row) and nodegroups.apply_all(context, row, obs, now, drv, view):
+                changed += 1
+                if view.observe_main:   # the main operation sees the nodegroups as they are
+                    row = db.get_cluster(ident=row.uuid, project_id=None)
+            if not view.observe_main:
+                continue
             if obs is None:
                 changed += _enforce_deadline(
                     row, now, f"for the stack: Heat returned no state for stack {row.stack_id}")
+            elif continue_delete(context, row, obs, now, drv, view):
+                changed += 1
             elif apply(row, obs, now, context):
                 changed += 1
     return changed
+
+
+def continue_delete(context: Any, row: Any, obs: Observation, now: datetime.datetime,
+                    drv: Any, view: Any) -> bool:
+    """A running cluster delete (reference §16.2: the extra nodegroups' stacks first, then
+    the cluster's): wait while their stacks are being deleted, fail if one could not be
+    deleted, and delete the cluster's stack once they are gone. The cluster's stack delete
+    is also sent again when Heat shows no delete a while after the claim (its conductor
+    died before sending it). True if this pass changed the row."""
+    if row.status != S.DELETE_IN_PROGRESS.value or obs.missing:
+        return False
+    extras = [ng for ng in row.nodegroups if not ng.is_default]
+    if nodegroups.busy(row):
+        return _enforce_deadline(row, now, "for the nodegroups' stacks to be deleted")
+    if extras:
+        operations.fail(row.uuid, S.DELETE_IN_PROGRESS,
+                        states.failed_reason(ng.name for ng in extras))
+        return True
+    started = row.operation_started_at
+    if obs.status not in (S.DELETE_IN_PROGRESS, S.DELETE_COMPLETE, S.DELETE_FAILED) and \
+            started is not None and now - started > nodegroups.RESEND_DELETE_AFTER and \
+            row.stack_id:
+        LOG.info("Cluster %s: deleting the cluster's stack %s (no nodegroup stack left; "
+                 "Heat shows it %s)", row.uuid, row.stack_id, obs.status.value if obs.status
+                 else "without a status")
+        drv.delete_cluster(context, view)
+    return False
 
 
 def _error_text(e: BaseException) -> str:
@@ -136,7 +183,9 @@ def _resume_if_lost(context: Any, row: Any, now: datetime.datetime,
     elif status is S.DELETE_IN_PROGRESS:
         operations.delete(context, row.uuid, stale_before=stale)
     elif status is S.UPDATE_IN_PROGRESS and started is None:
-        ng = next((n for n in row.nodegroups if n.status == S.UPDATE_IN_PROGRESS.value), None)
+        # the scaled default nodegroup (a CA rotation marks the default master instead)
+        ng = next((n for n in row.nodegroups if n.is_default and n.role != "master"
+                   and n.status == S.UPDATE_IN_PROGRESS.value), None)
         if ng is None:
             # an update that is not a scale (CA rotation) whose request no conductor ever
             # picked up: it cannot be replayed, but it must not stay in progress forever
@@ -224,7 +273,8 @@ def apply(row: Any, obs: Observation, now: datetime.datetime, context: Any = Non
                 vals["node_count"] = ng.previous_node_count
             vals["previous_node_count"] = None
         ngs[ng.uuid] = vals
-    updated = db.update_cluster(uuid=row.uuid, expect_status=[current], values=values,
+    # with extra nodegroups the cluster's status follows all of them (§12.3)
+    updated = db.settle_cluster(uuid=row.uuid, expect_status=[current], values=values,
                                 nodegroups=ngs)
     if updated is not None:
         LOG.info("Cluster %s: %s -> %s", row.uuid, current.value, obs.status.value)

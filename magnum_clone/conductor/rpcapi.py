@@ -4,6 +4,8 @@ RPC_API_VERSION history:
   1.0  cluster_create, cluster_update (scale one nodegroup: PATCH and resize), cluster_delete
        (casts; ids only)
   1.1  ca_rotate (cast: rotate the cluster's CAs and push them through the driver)
+  1.2  nodegroup_create, nodegroup_delete (casts: an extra nodegroup's own stack; its resize
+       is cluster_update with that nodegroup)
 
 Every method carries ids, never objects: the conductor reads the current row itself.
 """
@@ -16,7 +18,7 @@ from typing import Any
 from magnum_clone.common import rpc
 from magnum_clone.conf import CONF
 
-RPC_API_VERSION = "1.1"
+RPC_API_VERSION = "1.2"
 
 
 class ConductorAPI:
@@ -39,6 +41,16 @@ class ConductorAPI:
 
     def ca_rotate(self, context: Any, *, cluster_uuid: str) -> None:
         self.client.prepare(version="1.1").cast(context, "ca_rotate", cluster_uuid=cluster_uuid)
+
+    def nodegroup_create(self, context: Any, *, cluster_uuid: str, nodegroup_uuid: str) -> None:
+        self.client.prepare(version="1.2").cast(context, "nodegroup_create",
+                                                 cluster_uuid=cluster_uuid,
+                                                 nodegroup_uuid=nodegroup_uuid)
+
+    def nodegroup_delete(self, context: Any, *, cluster_uuid: str, nodegroup_uuid: str) -> None:
+        self.client.prepare(version="1.2").cast(context, "nodegroup_delete",
+                                                 cluster_uuid=cluster_uuid,
+                                                 nodegroup_uuid=nodegroup_uuid)
 
 
 _API: ConductorAPI | None = None

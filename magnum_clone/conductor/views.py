@@ -16,6 +16,10 @@ def _row(obj: Any, cols: tuple[str, ...]) -> dict[str, Any]:
     return {c: getattr(obj, c, None) for c in cols}
 
 
-def view(cluster: models.Cluster, template: models.ClusterTemplate) -> ClusterView:
+def view(cluster: models.Cluster, template: models.ClusterTemplate, *,
+         observe_main: bool = True) -> ClusterView:
+    """``observe_main``: whether observing it reports the cluster's own stack (False while
+    only extra nodegroups are busy)."""
     return ClusterView(cluster=_row(cluster, _CLUSTER), template=_row(template, _TEMPLATE),
-                       nodegroups=[_row(ng, _NODEGROUP) for ng in cluster.nodegroups])
+                       nodegroups=[_row(ng, _NODEGROUP) for ng in cluster.nodegroups],
+                       observe_main=observe_main)

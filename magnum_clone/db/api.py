@@ -137,6 +137,53 @@ class Connection(abc.ABC):
     def destroy_nodegroup(self, *, uuid: str) -> None:
         """Delete one nodegroup; NodeGroupNotFound (404) if missing."""
 
+    # ---- extra nodegroups (their own stacks; reference §5, §12.2, §12.3) ---------------
+    @abc.abstractmethod
+    def add_nodegroup(self, *, values: Mapping[str, Any], cluster_expect: Iterable[str],
+                      cluster_values: Mapping[str, Any]) -> models.NodeGroup | None:
+        """Insert an extra nodegroup (``cluster_id`` = cluster uuid) and, in the same
+        transaction, update its cluster: only if the cluster's status is one of
+        ``cluster_expect`` (compare-and-set; None and nothing written otherwise).
+        Duplicate (409) on a name clash, ClusterNotFound if the cluster is gone."""
+
+    @abc.abstractmethod
+    def start_nodegroup_operation(self, *, cluster_uuid: str, nodegroup_uuid: str,
+                                  cluster_expect: Iterable[str],
+                                  cluster_values: Mapping[str, Any],
+                                  nodegroup_expect: Iterable[str],
+                                  nodegroup_values: Mapping[str, Any],
+                                  remember_count: bool = False) -> str:
+        """Start an operation on one extra nodegroup: compare-and-set on both the cluster's
+        and the nodegroup's status, both rows written in one transaction. Returns ``"ok"``,
+        or which status refused it (``"cluster"``, ``"nodegroup"``; nothing written).
+        ``remember_count``: keep the nodegroup's count as ``previous_node_count`` first
+        (unless one is kept already). NodeGroupNotFound if the nodegroup is gone."""
+
+    @abc.abstractmethod
+    def claim_nodegroup(self, *, uuid: str, status: str, deadline: Any,
+                        stale_before: Any = None) -> models.NodeGroup | None:
+        """Claim the running operation of an extra nodegroup for this conductor: only if its
+        status is ``status`` and the operation is unclaimed (or claimed before
+        ``stale_before``). Sets the start time and ``deadline``; None if not claimed."""
+
+    @abc.abstractmethod
+    def settle_cluster(self, *, uuid: str, values: Mapping[str, Any],
+                       nodegroups: Mapping[str, Mapping[str, Any]] | None = None,
+                       expect_status: Iterable[str] | None = None,
+                       expect_nodegroups: Mapping[str, Iterable[str]] | None = None,
+                       destroy_nodegroups: Iterable[str] = ()) -> models.Cluster | None:
+        """Write an outcome: nodegroup values (by uuid), nodegroup rows removed, and the
+        cluster's values, in one transaction that locks the cluster row first. Refused
+        (None, nothing written) when the cluster is gone or its status is not one of
+        ``expect_status``, or a nodegroup of ``expect_nodegroups`` is gone or not in one of
+        its statuses.
+
+        The cluster's status is ``values["status"]`` when the cluster has only its default
+        nodegroups (their one stack is the cluster's); otherwise, and whenever no status is
+        given, it is derived from every nodegroup's status as written
+        (:func:`magnum_clone.common.states.aggregate`): a failure's reason names the failed
+        nodegroups, an in-progress status keeps the reason it had."""
+
     # ---- x509 key pairs (the x509keypair cert manager's storage) -------------------------
     @abc.abstractmethod
     def create_x509keypair(self, *, values: Mapping[str, Any]) -> str:

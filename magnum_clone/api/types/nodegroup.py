@@ -7,10 +7,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from oslo_utils import uuidutils
+
 from magnum_clone.api.types import base as t
 from magnum_clone.api.types import cluster as ctypes
 from magnum_clone.api.types import links as lk
 from magnum_clone.common import exceptions as exc
+from magnum_clone.common import states
 
 
 class NodeGroupPOST(t.Base):
@@ -59,6 +62,11 @@ FULL_FIELDS = ("id", "uuid", "name", "cluster_id", "project_id", "docker_volume_
 LIST_FIELDS = ("uuid", "name", "flavor_id", "image_id", "node_count", "role",
                "min_node_count", "max_node_count", "is_default", "stack_id", "status",
                "merge_labels")
+# the 202 of a create: the nodegroup as built, before the conductor (Appendix A)
+CREATED_FIELDS = ("uuid", "name", "cluster_id", "project_id", "docker_volume_size", "labels",
+                  "links", "flavor_id", "image_id", "node_count", "role", "min_node_count",
+                  "max_node_count", "merge_labels", "labels_overridden", "labels_added",
+                  "labels_skipped", "node_labels", "node_taints")
 INTERNAL = tuple(f"/{f}" for f in FULL_FIELDS if f not in PATCHABLE)
 DICT_ATTRS = ("/node_labels", "/node_taints")
 
@@ -91,6 +99,38 @@ def render(row: Any, base_url: str, *, full: bool,
         else:
             out[f] = getattr(row, f)
     return out
+
+
+def render_created(row: Any, base_url: str, *,
+                   cluster_labels: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The 202 body of a create (``docker_volume_size`` only when one was given)."""
+    full = render(row, base_url, full=True, cluster_labels=cluster_labels)
+    return {f: full[f] for f in CREATED_FIELDS
+            if f != "docker_volume_size" or full[f] is not None}
+
+
+def new_nodegroup(req: Mapping[str, Any], cluster: Any, template: Any, *,
+                  node_labels: dict[str, str], node_taints: list[dict[str, str]]
+                  ) -> dict[str, Any]:
+    """The row of a new extra nodegroup (reference §5.1 defaults): labels are the cluster's
+    unless given (merged over them with ``merge_labels``), the flavor the cluster's, the
+    image the template's; CREATE_IN_PROGRESS."""
+    cluster_labels = dict(cluster.labels or {})
+    labels = req.get("labels")
+    if not labels:
+        labels = cluster_labels
+    elif req.get("merge_labels"):
+        labels = {**cluster_labels, **labels}
+    return dict(
+        uuid=uuidutils.generate_uuid(), name=req["name"], cluster_id=cluster.uuid,
+        project_id=cluster.project_id, docker_volume_size=req.get("docker_volume_size"),
+        labels={k: str(v) for k, v in labels.items()},
+        flavor_id=req.get("flavor_id") or cluster.flavor_id,
+        image_id=req.get("image_id") or template.image_id,
+        node_count=req.get("node_count", 1), role=req.get("role", "worker"),
+        min_node_count=req.get("min_node_count", 0), max_node_count=req.get("max_node_count"),
+        is_default=False, status=states.Status.CREATE_IN_PROGRESS.value, status_reason=None,
+        node_addresses=[], node_labels=node_labels, node_taints=node_taints, version=None)
 
 
 def document(row: Any) -> dict[str, Any]:

@@ -173,6 +173,10 @@ class NodeGroup(TimestampMixin, Base):
     version: Mapped[str | None] = mapped_column(String(20))
     node_labels: Mapped[dict[str, str] | None] = mapped_column(JSONEncoded)
     node_taints: Mapped[list[dict[str, str]] | None] = mapped_column(JSONEncoded)
+    # the running operation of an extra nodegroup (its own stack: create, resize, delete),
+    # claimed and timed like a cluster's (never rendered; see conductor/nodegroups.py)
+    operation_started_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    operation_deadline: Mapped[datetime.datetime | None] = mapped_column(DateTime)
 
     cluster: Mapped[Cluster] = relationship(
         "Cluster", back_populates="nodegroups", lazy="raise",

@@ -8,12 +8,14 @@ import json
 import pytest
 
 from magnum_clone.common import exceptions as exc
+from magnum_clone.conductor import rpcapi
 from magnum_clone.db import api as db_api
 from tests.unit.api.conftest import (
     MEMBER,
     OTHER,
     assert_error,
     assert_routing_error,
+    db_status,
     make_cluster,
     make_template,
     set_status,
@@ -43,6 +45,19 @@ def cluster(api):
                nodegroups={"default-worker": {"status": "CREATE_COMPLETE"},
                            "default-master": {"status": "CREATE_COMPLETE"}})
     return uuid
+
+
+@pytest.fixture()
+def casts(monkeypatch):
+    """The RPC casts the API sends (recorded, then sent on as usual)."""
+    sent = []
+    for name in ("nodegroup_create", "nodegroup_delete", "cluster_update"):
+        def _record(self, context, _name=name, _send=getattr(rpcapi.ConductorAPI, name), **kw):
+            sent.append((_name, kw))
+            return _send(self, context, **kw)
+
+        monkeypatch.setattr(rpcapi.ConductorAPI, name, _record)
+    return sent
 
 
 def ng_url(cluster, ng=""):
@@ -327,7 +342,6 @@ POST_ERRORS = [
     ({"name": "ng1", "node_taints": [{"key": "k", "effect": "x"}]}, 409,
      "node_taints for ng1 is invalid (node_taints[0].effect must be one of NoSchedule, "
      "PreferNoSchedule, NoExecute)."),
-    ({"name": "ng1"}, 400, "Creating nodegroups is not supported by this driver yet."),
     ({"name": "ng1", "bogus": 1}, 400, "Unknown attribute for argument nodegroup: bogus"),
     ({"node_count": 1}, 400,
      "Invalid input for field/attribute name. Value: 'None'. Mandatory field missing."),
@@ -347,15 +361,13 @@ def test_post_without_api_address_is_409(api, cluster):
                  "Cluster API address is not available yet")
 
 
-def test_delete_default_and_extra(api, cluster):
+def test_delete_default_or_unknown(api, cluster, casts):
     for name in ("default-worker", "default-master"):
         assert_error(api.delete(ng_url(cluster, name), headers=MEMBER), 400,
                      "Deleting a default nodegroup is not supported.")
-    extra = extra_nodegroup(cluster)
-    assert_error(api.delete(ng_url(cluster, extra.uuid), headers=MEMBER), 400,
-                 "Deleting nodegroups is not supported by this driver yet.")
     assert_error(api.delete(ng_url(cluster, "nope"), headers=MEMBER), 404,
                  "Nodegroup nope could not be found.")
+    assert db_status(cluster) == "CREATE_COMPLETE" and casts == []
 
 
 # --- DB helpers ------------------------------------------------------------------------------
@@ -375,3 +387,166 @@ def test_db_create_clash_and_destroy(api, cluster):
         db.destroy_nodegroup(uuid=row.uuid)
     with pytest.raises(exc.NodeGroupNotFound):
         db.get_nodegroup(cluster_uuid=cluster, ident="ng2")
+
+
+# --- create, delete and resize of extra nodegroups (their own stacks) -------------------------
+
+CREATED_KEYS = ["uuid", "name", "cluster_id", "project_id", "labels", "links", "flavor_id",
+                "image_id", "node_count", "role", "min_node_count", "max_node_count",
+                "merge_labels", "labels_overridden", "labels_added", "labels_skipped",
+                "node_labels", "node_taints"]
+TAINT = {"key": "k", "value": "v", "effect": "NoSchedule"}
+
+
+def _nodegroups(cluster):
+    row = db_api.get_instance().get_cluster(ident=cluster, project_id=None)
+    return {ng.name: ng for ng in row.nodegroups}
+
+
+def test_post_stores_the_nodegroup_and_answers_202_as_built(api, cluster, casts):
+    body = {"name": "ng1", "node_count": 2, "max_node_count": 5, "labels": {"q": "r"},
+            "merge_labels": True, "node_labels": {"tier": "a"}, "node_taints": [TAINT]}
+    r = api.post(ng_url(cluster), body, headers=MEMBER)
+    assert r.status_int == 202, r.text
+    out = r.json
+    # Appendix A: the nodegroup as built, before the conductor (no id, status, is_default,
+    # stack_id, timestamps; docker_volume_size only when given)
+    assert list(out) == CREATED_KEYS
+    ng = _nodegroups(cluster)["ng1"]
+    assert out["uuid"] == ng.uuid and out["cluster_id"] == cluster
+    assert out["project_id"] == "p-member"
+    assert out["links"][0] == {
+        "href": f"http://localhost/v1/clusters/{cluster}/nodegroups/{ng.uuid}", "rel": "self"}
+    assert out["labels"] == {"kube_tag": "v1", "a": "1", "q": "r"}
+    assert (out["labels_overridden"], out["labels_added"], out["labels_skipped"]) == (
+        {}, {"q": "r"}, {})
+    assert (out["flavor_id"], out["image_id"]) == ("m1.small", "fedora-coreos-latest")
+    assert (out["node_count"], out["role"], out["min_node_count"], out["max_node_count"],
+            out["merge_labels"]) == (2, "worker", 0, 5, False)
+    assert (out["node_labels"], out["node_taints"]) == ({"tier": "a"}, [TAINT])
+    # the API owns the row: stored CREATE_IN_PROGRESS, the cluster UPDATE_IN_PROGRESS, cast
+    assert (ng.status, ng.is_default, ng.stack_id) == ("CREATE_IN_PROGRESS", False, None)
+    assert db_status(cluster) == "UPDATE_IN_PROGRESS"
+    assert casts == [("nodegroup_create", {"cluster_uuid": cluster, "nodegroup_uuid": ng.uuid})]
+    got = api.get(ng_url(cluster, "ng1"), headers=MEMBER).json
+    assert (got["status"], got["is_default"], got["node_count"]) == ("CREATE_IN_PROGRESS",
+                                                                     False, 2)
+
+
+def test_post_defaults_and_given_values(api, cluster, casts):
+    r = api.post(ng_url(cluster), {"name": "plain"}, headers=MEMBER)
+    assert r.status_int == 202, r.text
+    assert r.json["labels"] == {"kube_tag": "v1", "a": "1"} and r.json["node_count"] == 1
+    assert "docker_volume_size" not in r.json
+    # labels without merge_labels replace the cluster's; a second create while the
+    # cluster is UPDATE_IN_PROGRESS (the first one runs) is accepted
+    r = api.post(ng_url(cluster), {"name": "own", "labels": {"x": "y"}, "flavor_id": "m1.large",
+                                   "image_id": "coreos", "docker_volume_size": 10},
+                 headers=MEMBER)
+    assert r.status_int == 202, r.text
+    assert r.json["labels"] == {"x": "y"} and r.json["labels_skipped"] == {"kube_tag": "v1",
+                                                                           "a": "1"}
+    assert (r.json["flavor_id"], r.json["image_id"], r.json["docker_volume_size"]) == (
+        "m1.large", "coreos", 10)
+    assert list(r.json) == CREATED_KEYS[:4] + ["docker_volume_size"] + CREATED_KEYS[4:]
+    assert [c[0] for c in casts] == ["nodegroup_create", "nodegroup_create"]
+
+
+@pytest.mark.parametrize("body, status, detail", [
+    ({"name": "ng1", "flavor_id": "m9.huge"}, 400, "Unable to find flavor m9.huge."),
+    ({"name": "ng1", "labels": {"flannel_backend": "bogus"}}, 400,
+     "Invalid value 'bogus' for label flannel_backend: expected one of udp, vxlan, host-gw."),
+])
+def test_post_validates_flavor_and_labels(api, cluster, casts, body, status, detail):
+    assert_error(api.post(ng_url(cluster), body, headers=MEMBER), status, detail)
+    assert "ng1" not in _nodegroups(cluster) and casts == []
+
+
+@pytest.mark.parametrize("status", ["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_FAILED",
+                                    "UPDATE_IN_PROGRESS"])
+def test_post_allowed_cluster_statuses(api, cluster, status):
+    set_status(cluster, status)
+    assert api.post(ng_url(cluster), {"name": "ng1"}, headers=MEMBER).status_int == 202
+    assert db_status(cluster) == "UPDATE_IN_PROGRESS"
+
+
+@pytest.mark.parametrize("status", ["CREATE_IN_PROGRESS", "CREATE_FAILED", "DELETE_IN_PROGRESS",
+                                    "DELETE_FAILED", "ROLLBACK_IN_PROGRESS"])
+def test_post_refused_for_the_cluster_status_is_409(api, cluster, casts, status):
+    set_status(cluster, status)
+    assert_error(api.post(ng_url(cluster), {"name": "ng1"}, headers=MEMBER), 409,
+                 f'Updating a cluster when status is "{status}" is not supported.')
+    assert "ng1" not in _nodegroups(cluster) and db_status(cluster) == status and casts == []
+
+
+@pytest.fixture()
+def swarm_cluster(api):
+    """A CREATE_COMPLETE cluster of a driver without extra nodegroups (swarm mode)."""
+    tpl = make_template(api, headers=MEMBER, name="swarm", coe="swarm-mode",
+                        image_id="fedora-atomic-latest")
+    uuid = make_cluster(api, tpl["uuid"], headers=MEMBER, name="sw")
+    set_status(uuid, "CREATE_COMPLETE", api_address="tcp://10.0.0.5:2375")
+    return uuid
+
+
+def test_a_driver_without_extra_nodegroups_answers_400(api, swarm_cluster, casts):
+    assert_error(api.post(ng_url(swarm_cluster), {"name": "ng1"}, headers=MEMBER), 400,
+                 "Creating nodegroups is not supported by this driver yet.")
+    extra = extra_nodegroup(swarm_cluster)
+    assert_error(api.delete(ng_url(swarm_cluster, extra.uuid), headers=MEMBER), 400,
+                 "Deleting nodegroups is not supported by this driver yet.")
+    assert db_status(swarm_cluster) == "CREATE_COMPLETE" and casts == []
+
+
+def test_delete_extra_marks_it_and_answers_204(api, cluster, casts):
+    extra = extra_nodegroup(cluster, stack_id="ng-stack")
+    r = api.delete(ng_url(cluster, "extra"), headers=MEMBER)
+    assert r.status_int == 204, r.text
+    assert _nodegroups(cluster)["extra"].status == "DELETE_IN_PROGRESS"
+    assert db_status(cluster) == "UPDATE_IN_PROGRESS"
+    assert casts == [("nodegroup_delete", {"cluster_uuid": cluster,
+                                           "nodegroup_uuid": extra.uuid})]
+    # deleting it again is accepted (the conductor's claim runs it once)
+    assert api.delete(ng_url(cluster, extra.uuid), headers=MEMBER).status_int == 204
+
+
+@pytest.mark.parametrize("status", ["CREATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "DELETE_FAILED"])
+def test_delete_refused_for_the_cluster_status_is_409(api, cluster, casts, status):
+    extra_nodegroup(cluster)
+    set_status(cluster, status)
+    assert_error(api.delete(ng_url(cluster, "extra"), headers=MEMBER), 409,
+                 f'Updating a cluster when status is "{status}" is not supported.')
+    assert _nodegroups(cluster)["extra"].status == "CREATE_COMPLETE" and casts == []
+
+
+def _resize(api, cluster, body):
+    return api.post(f"/v1/clusters/{cluster}/actions/resize", body, headers=MEMBER)
+
+
+def test_resize_of_an_extra_nodegroup_is_its_own_operation(api, cluster, casts):
+    extra = extra_nodegroup(cluster, node_count=2, max_node_count=3, stack_id="ng-stack")
+    r = _resize(api, cluster, {"node_count": 1, "nodegroup": "extra",
+                               "nodes_to_remove": ["1"]})
+    assert r.status_int == 202 and r.json == {"uuid": cluster}
+    ng = _nodegroups(cluster)["extra"]
+    assert (ng.status, ng.node_count, ng.previous_node_count) == ("UPDATE_IN_PROGRESS", 1, 2)
+    assert db_status(cluster) == "UPDATE_IN_PROGRESS"
+    assert _nodegroups(cluster)["default-worker"].status == "CREATE_COMPLETE"
+    assert casts == [("cluster_update", {"cluster_uuid": cluster, "nodegroup_uuid": extra.uuid,
+                                         "node_count": 1, "nodes_to_remove": ["1"],
+                                         "rollback": False})]
+    # its range is its own; a second resize while its stack is busy is refused
+    assert_error(_resize(api, cluster, {"node_count": 4, "nodegroup": "extra"}), 400,
+                 "Resizing extra outside the allowed range: min_node_count = 0, "
+                 "max_node_count = 3")
+    assert_error(_resize(api, cluster, {"node_count": 2, "nodegroup": "extra"}), 409,
+                 'Updating a nodegroup when status is "UPDATE_IN_PROGRESS" is not supported.')
+    assert _nodegroups(cluster)["extra"].node_count == 1 and len(casts) == 1
+
+
+def test_resize_of_a_nodegroup_being_created_is_409(api, cluster, casts):
+    extra_nodegroup(cluster, status="CREATE_IN_PROGRESS")
+    set_status(cluster, "UPDATE_IN_PROGRESS")
+    assert_error(_resize(api, cluster, {"node_count": 2, "nodegroup": "extra"}), 409,
+                 'Updating a nodegroup when status is "CREATE_IN_PROGRESS" is not supported.')
+    assert _nodegroups(cluster)["extra"].node_count == 1 and casts == []

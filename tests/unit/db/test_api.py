@@ -29,7 +29,7 @@ def conn(request: Any, db_url: str, tmp_path: Any) -> Iterator[db_api.Connection
     sa_api.reset_engine()
     try:
         migration.upgrade(connection=url)
-        assert migration.version(connection=url) == "0005"
+        assert migration.version(connection=url) == "0006"
         yield db_api.get_instance()
     finally:
         sa_api.reset_engine()
@@ -192,6 +192,52 @@ def test_a_deferred_scale_is_claimed_once(conn: db_api.Connection) -> None:
     # a second pass that read the row before the first claim loses
     assert conn.claim_pending_scale(uuid=c.uuid, seen_started=first, started=later,
                                     deadline=deadline) is None
+
+
+def test_extra_nodegroups_compare_and_set_and_settle(conn: db_api.Connection) -> None:
+    tpl = _template(conn)
+    c = _cluster(conn, tpl, status="CREATE_COMPLETE")
+    ng_values = {"cluster_id": c.uuid, "name": "ng1", "role": "worker", "is_default": False,
+                 "status": "CREATE_IN_PROGRESS", "node_count": 2}
+    # the insert and the cluster's compare-and-set are one transaction
+    assert conn.add_nodegroup(values=ng_values, cluster_expect=["UPDATE_COMPLETE"],
+                              cluster_values={"status": "UPDATE_IN_PROGRESS"}) is None
+    ng = conn.add_nodegroup(values=ng_values, cluster_expect=["CREATE_COMPLETE"],
+                            cluster_values={"status": "UPDATE_IN_PROGRESS"})
+    assert ng is not None
+    with pytest.raises(exc.Duplicate):
+        conn.add_nodegroup(values=ng_values, cluster_expect=["UPDATE_IN_PROGRESS"],
+                           cluster_values={})
+    assert conn.get_cluster(ident=c.uuid, project_id=None).status == "UPDATE_IN_PROGRESS"
+    # only one of two claims wins
+    assert conn.claim_nodegroup(uuid=ng.uuid, status="CREATE_IN_PROGRESS", deadline=None)
+    assert conn.claim_nodegroup(uuid=ng.uuid, status="CREATE_IN_PROGRESS", deadline=None) \
+        is None
+    # an outcome: refused when the nodegroup's status moved, else the cluster's status is
+    # derived from every nodegroup
+    assert conn.settle_cluster(uuid=c.uuid, values={}, nodegroups={ng.uuid: {
+        "status": "CREATE_FAILED"}}, expect_nodegroups={ng.uuid: ["UPDATE_IN_PROGRESS"]}) is None
+    row = conn.settle_cluster(uuid=c.uuid, values={}, nodegroups={ng.uuid: {
+        "status": "CREATE_FAILED"}}, expect_nodegroups={ng.uuid: ["CREATE_IN_PROGRESS"]})
+    assert row is not None and (row.status, row.status_reason) == ("UPDATE_FAILED",
+                                                                   "ng1 failed")
+    # starting an operation checks both statuses; nothing is written when one refuses
+    op = {"cluster_uuid": c.uuid, "nodegroup_uuid": ng.uuid,
+          "cluster_values": {"status": "UPDATE_IN_PROGRESS"},
+          "nodegroup_values": {"status": "DELETE_IN_PROGRESS"}}
+    assert conn.start_nodegroup_operation(cluster_expect=["UPDATE_FAILED"],
+                                          nodegroup_expect=["CREATE_COMPLETE"], **op) == \
+        "nodegroup"
+    assert conn.start_nodegroup_operation(cluster_expect=["CREATE_COMPLETE"],
+                                          nodegroup_expect=["CREATE_FAILED"], **op) == "cluster"
+    assert conn.get_cluster(ident=c.uuid, project_id=None).status == "UPDATE_FAILED"
+    assert conn.start_nodegroup_operation(cluster_expect=["UPDATE_FAILED"],
+                                          nodegroup_expect=["CREATE_FAILED"], **op) == "ok"
+    row = conn.settle_cluster(uuid=c.uuid, values={"status_reason": "ng1 deleted"},
+                              destroy_nodegroups=[ng.uuid])
+    assert row is not None and (row.status, row.status_reason) == ("UPDATE_COMPLETE",
+                                                                   "ng1 deleted")
+    assert [n.name for n in row.nodegroups] == ["default-master", "default-worker"]
 
 
 def test_service_heartbeat_counts(conn: db_api.Connection) -> None:

@@ -90,10 +90,14 @@ class CertificatesController(routing.Resource):
         if not drv.supports_ca_rotation:
             raise exc.Invalid("'rotate_ca_certificate' is not supported by this driver.")
         op = states.Op.CA_ROTATE
+        # the default master nodegroup shows the cluster's stack is busy (extra nodegroups,
+        # with stacks of their own, may start operations meanwhile)
+        master = [ng.uuid for ng in row.nodegroups if ng.is_default and ng.role == "master"]
         updated = db_api.get_instance().update_cluster(
             uuid=row.uuid, expect_status=[s.value for s in states.allowed_from(op)],
             values={"status": states.start_status(op), "status_reason": None,
-                    "operation_started_at": None})
+                    "operation_started_at": None},
+            nodegroups={uuid: {"status": states.start_status(op)} for uuid in master})
         if updated is None:
             current = db_api.get_instance().get_cluster(ident=row.uuid, project_id=None)
             cluster_actions.notify_refused(current, op)  # reference §15: update/failure

@@ -101,6 +101,48 @@ def scale(row: Any, nodegroup: Any, node_count: int, nodes_to_remove: Sequence[s
                                     nodes_to_remove=nodes_to_remove, rollback=rollback)
 
 
+def scale_nodegroup(row: Any, nodegroup: Any, node_count: int,
+                    nodes_to_remove: Sequence[str]) -> None:
+    """Resize an extra nodegroup (its own stack): its new count and UPDATE_IN_PROGRESS, and
+    the cluster's UPDATE_IN_PROGRESS, compare-and-set on both statuses in one transaction
+    (409 otherwise: no waiting for a nodegroup stack that is still busy), then cast. The
+    count it had is kept to be put back if the resize fails; the cluster's own operation
+    bookkeeping is not touched (a resize of its default nodegroup may run meanwhile)."""
+    op = states.Op.RESIZE
+    outcome = db_api.get_instance().start_nodegroup_operation(
+        cluster_uuid=row.uuid, nodegroup_uuid=nodegroup.uuid,
+        cluster_expect=[s.value for s in states.allowed_from(op)],
+        cluster_values={"status": states.start_status(op), "status_reason": None},
+        nodegroup_expect=[s.value for s in states.nodegroup_allowed_from(op)],
+        nodegroup_values={"node_count": node_count, "status": states.nodegroup_start_status(op),
+                          "status_reason": None, "operation_started_at": None,
+                          "operation_deadline": None},
+        remember_count=True)
+    refused_nodegroup(row, nodegroup, outcome, op)
+    rpcapi.get_api().cluster_update(common.context(), cluster_uuid=row.uuid,
+                                    nodegroup_uuid=nodegroup.uuid, node_count=node_count,
+                                    nodes_to_remove=nodes_to_remove, rollback=False)
+
+
+def refused_nodegroup(row: Any, nodegroup: Any, outcome: str, op: states.Op) -> None:
+    """The 409 of an extra-nodegroup operation the cluster's or the nodegroup's status
+    refused (``outcome`` of ``start_nodegroup_operation``); nothing for ``"ok"``. Only a
+    refused resize notifies (nodegroup create/delete send no notifications, §15)."""
+    if outcome == "ok":
+        return
+    db = db_api.get_instance()
+    if outcome == "cluster":
+        current = db.get_cluster(ident=row.uuid, project_id=None)
+        if op is states.Op.RESIZE:
+            raise _refused(current, op)
+        raise exc.ClusterOperationConflict(
+            msg=f'Updating a cluster when status is "{current.status}" is not supported.')
+    ng = db.get_nodegroup(cluster_uuid=row.uuid, ident=nodegroup.uuid)
+    verb = "Deleting" if op is states.Op.NODEGROUP_DELETE else "Updating"
+    raise exc.ClusterOperationConflict(
+        msg=f'{verb} a nodegroup when status is "{ng.status}" is not supported.')
+
+
 def delete(row: Any) -> None:
     op = states.Op.DELETE
     updated = db_api.get_instance().update_cluster(
@@ -143,7 +185,10 @@ class ActionsController(routing.Actions):
             raise exc.Invalid(f"Resizing {ng.name} outside the allowed range: min_node_count = "
                               f"{ng.min_node_count}, max_node_count = {ng.max_node_count}")
         remove = req.nodes_to_remove if req.nodes_to_remove not in (t.Unset, None) else []
-        scale(row, ng, count, remove, False, op=states.Op.RESIZE)
+        if ng.is_default:
+            scale(row, ng, count, remove, False, op=states.Op.RESIZE)
+        else:
+            scale_nodegroup(row, ng, count, remove)
         common.set_status(202)
         return {"uuid": row.uuid}
 

@@ -9,11 +9,19 @@
   a nodegroup whose status does not allow an update is refused synchronously with 409 (upstream
   the conductor drops it silently after the 202).
 * POST checks what upstream checks (master role 400, no API address 409, name clash 409, count,
-  label and taint rules 409) and then answers **400 "Creating nodegroups is not supported by
-  this driver yet."**: extra nodegroups need their own Heat stack, which no driver of ours
-  builds yet. Likewise DELETE of a non-default nodegroup answers 400 "Deleting nodegroups is
-  not supported by this driver yet." (default ones: 400 "Deleting a default nodegroup is not
-  supported.", as upstream). Such nodegroups cannot exist here, so nothing is left behind.
+  label and taint rules 409), then whether the cluster's driver builds extra nodegroups
+  (their own Heat stack; 400 "Creating nodegroups is not supported by this driver yet."
+  otherwise). The API owns the row: the nodegroup is inserted CREATE_IN_PROGRESS and the
+  cluster moved to UPDATE_IN_PROGRESS in one compare-and-set transaction (409 when the
+  cluster's status does not allow it, checked before the cast), then the conductor builds
+  the stack. 202 with the nodegroup as built (reference §5.2, Appendix A: no ``id``,
+  ``status``, ``is_default``, ``stack_id``, timestamps; ``docker_volume_size`` only when
+  given). Unset attributes come from the cluster (labels, merged over the cluster's with
+  ``merge_labels``; flavor) or its template (image).
+* DELETE of an extra nodegroup: DELETE_IN_PROGRESS (cluster UPDATE_IN_PROGRESS) by the same
+  compare-and-set, cast, 204; the row goes when Heat says its stack is gone. Default ones:
+  400 "Deleting a default nodegroup is not supported." (as upstream); a driver without
+  extra nodegroups: 400 "Deleting nodegroups is not supported by this driver yet.".
 * Below 1.9 every method answers 406 with the routing-style body; upstream's message names
   ``delete`` whatever the method, and so does ours.
 """
@@ -24,14 +32,16 @@ from typing import Any
 
 import pecan
 
-from magnum_clone.api import versions
+from magnum_clone.api import validation, versions
 from magnum_clone.api.controllers import routing
-from magnum_clone.api.controllers.v1 import common
+from magnum_clone.api.controllers.v1 import cluster_actions, common
 from magnum_clone.api.types import base as t
 from magnum_clone.api.types import nodegroup as ngtypes
 from magnum_clone.api.types import patch as jp
+from magnum_clone.common import driver_factory, policy, states
 from magnum_clone.common import exceptions as exc
-from magnum_clone.common import policy, states
+from magnum_clone.common.clients import cloud
+from magnum_clone.conductor import rpcapi
 from magnum_clone.db import api as db_api
 
 
@@ -94,8 +104,7 @@ class NodeGroupsController(routing.Resource):
 
     @pecan.expose("json")
     def post(self, **kwargs: str) -> dict[str, Any]:
-        """Validate a new nodegroup as upstream does, then refuse: no driver builds extra
-        nodegroup stacks yet (see the module docstring)."""
+        """Add an extra nodegroup (its own stack): stored CREATE_IN_PROGRESS, then cast."""
         _require_version()
         common.no_args(kwargs)
         obj = t.parse_body(ngtypes.NodeGroupPOST, "nodegroup", common.body(),
@@ -114,9 +123,32 @@ class NodeGroupsController(routing.Resource):
         role = req.get("role", "worker")
         if role == "master":
             raise exc.Invalid("Creating master nodegroups is currently not supported.")
-        ngtypes.check_node_labels(name, role, req.get("node_labels"))
-        ngtypes.check_node_taints(name, role, req.get("node_taints"))
-        raise exc.Invalid("Creating nodegroups is not supported by this driver yet.")
+        node_labels = ngtypes.check_node_labels(name, role, req.get("node_labels"))
+        node_taints = ngtypes.check_node_taints(name, role, req.get("node_taints"))
+        template, drv = _template_and_driver(cluster)
+        if not drv.supports_nodegroups():
+            raise exc.Invalid("Creating nodegroups is not supported by this driver yet.")
+        values = ngtypes.new_nodegroup(req, cluster, template, node_labels=node_labels,
+                                       node_taints=node_taints)
+        validation.labels(drv, values["labels"])
+        lookup = cloud.get_cloud(common.context())
+        if req.get("flavor_id"):
+            lookup.get_flavor(req["flavor_id"])
+        if req.get("image_id"):
+            lookup.get_image(req["image_id"])
+        op = states.Op.NODEGROUP_CREATE
+        row = db_api.get_instance().add_nodegroup(
+            values=values, cluster_expect=[s.value for s in states.allowed_from(op)],
+            cluster_values={"status": states.start_status(op), "status_reason": None})
+        if row is None:
+            current = db_api.get_instance().get_cluster(ident=cluster.uuid, project_id=None)
+            raise exc.ClusterOperationConflict(
+                msg=f'Updating a cluster when status is "{current.status}" is not '
+                    "supported.")
+        rpcapi.get_api().nodegroup_create(common.context(), cluster_uuid=cluster.uuid,
+                                          nodegroup_uuid=row.uuid)
+        common.set_status(202)
+        return ngtypes.render_created(row, common.base_url(), cluster_labels=cluster.labels)
 
     @pecan.expose("json")
     def patch(self, ident: str, **kwargs: str) -> dict[str, Any]:
@@ -154,7 +186,7 @@ class NodeGroupsController(routing.Resource):
 
     @pecan.expose("json")
     def delete(self, ident: str, **kwargs: str) -> Any:
-        """Default nodegroups cannot be deleted; extra ones cannot exist yet."""
+        """Delete an extra nodegroup (204; its stack is deleted, then the row goes)."""
         _require_version()
         common.no_args(kwargs)
         _authorize("delete")
@@ -162,4 +194,26 @@ class NodeGroupsController(routing.Resource):
         row = _nodegroup(cluster, ident)
         if row.is_default:
             raise exc.Invalid("Deleting a default nodegroup is not supported.")
-        raise exc.Invalid("Deleting nodegroups is not supported by this driver yet.")
+        _template, drv = _template_and_driver(cluster)
+        if not drv.supports_nodegroups():
+            raise exc.Invalid("Deleting nodegroups is not supported by this driver yet.")
+        op = states.Op.NODEGROUP_DELETE
+        outcome = db_api.get_instance().start_nodegroup_operation(
+            cluster_uuid=cluster.uuid, nodegroup_uuid=row.uuid,
+            cluster_expect=[s.value for s in states.allowed_from(op)],
+            cluster_values={"status": states.start_status(op), "status_reason": None},
+            nodegroup_expect=[s.value for s in states.nodegroup_allowed_from(op)],
+            nodegroup_values={"status": states.nodegroup_start_status(op),
+                              "status_reason": None, "operation_started_at": None,
+                              "operation_deadline": None})
+        cluster_actions.refused_nodegroup(cluster, row, outcome, op)
+        rpcapi.get_api().nodegroup_delete(common.context(), cluster_uuid=cluster.uuid,
+                                          nodegroup_uuid=row.uuid)
+        return common.no_content()
+
+
+def _template_and_driver(cluster: Any) -> tuple[Any, Any]:
+    tpl = db_api.get_instance().get_cluster_templates(uuids=[cluster.cluster_template_id])[
+        cluster.cluster_template_id]
+    return tpl, driver_factory.for_template(
+        {c: getattr(tpl, c) for c in ("driver", "server_type", "cluster_distro", "coe")})
