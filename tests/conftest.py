@@ -11,8 +11,8 @@ import pytest
 
 from magnum_clone.conf import CONF
 
-_TABLES = ("nodegroup", "cluster", "cluster_template", "x509keypair", "magnum_service",
-           "quotas")
+_TABLES = ("federation", "nodegroup", "cluster", "cluster_template", "x509keypair",
+           "magnum_service", "quotas")
 
 
 def _db_url(tmpdir: str) -> str:

@@ -142,6 +142,14 @@ class QuotaNotFound(NotFound):
     message = "Quota could not be found: %(msg)s"
 
 
+class FederationNotFound(NotFound):
+    message = "Federation %(federation)s could not be found."
+
+
+class FederationMemberNotFound(NotFound):
+    message = "Member %(member)s could not be found in federation %(federation)s."
+
+
 class Conflict(ClientError):
     code = 409
     message = "Conflict."
@@ -153,6 +161,10 @@ class Duplicate(Conflict):
 
 class ClusterTemplateAlreadyExists(Conflict):
     message = "A ClusterTemplate with UUID %(uuid)s already exists."
+
+
+class MemberAlreadyExists(Conflict):
+    message = "A cluster with UUID %(uuid)s is already a member of the federation %(federation)s."
 
 
 class ClusterOperationConflict(Conflict):

@@ -184,6 +184,35 @@ class Connection(abc.ABC):
         (:func:`magnum_clone.common.states.aggregate`): a failure's reason names the failed
         nodegroups, an in-progress status keeps the reason it had."""
 
+    # ---- federations (reference §11) ---------------------------------------------------
+    @abc.abstractmethod
+    def create_federation(self, *, values: Mapping[str, Any]) -> models.Federation:
+        """Insert a federation; Duplicate (409) if its uuid exists."""
+
+    @abc.abstractmethod
+    def get_federation(self, *, ident: str, project_id: str | None) -> models.Federation:
+        """One federation by uuid (if ``ident`` looks like one) or name; FederationNotFound
+        (404), Duplicate (409) for a name several federations have."""
+
+    @abc.abstractmethod
+    def list_federations(self, *, project_id: str | None, limit: int | None = None,
+                         marker: str | None = None, sort_key: str = "id",
+                         sort_dir: str = "asc") -> list[Any]:
+        """A page of federations (plain records)."""
+
+    @abc.abstractmethod
+    def update_federation(self, *, uuid: str, values: Mapping[str, Any],
+                          expect: Mapping[str, Any] | None = None
+                          ) -> models.Federation | None:
+        """Update a federation; with ``expect``, only if each of those columns still holds
+        that value (compare-and-set in one transaction: two member changes read from the same
+        list cannot both win); None when the condition did not hold. FederationNotFound
+        (404) if missing."""
+
+    @abc.abstractmethod
+    def destroy_federation(self, *, uuid: str) -> None:
+        """Delete a federation; FederationNotFound (404) if missing."""
+
     # ---- x509 key pairs (the x509keypair cert manager's storage) -------------------------
     @abc.abstractmethod
     def create_x509keypair(self, *, values: Mapping[str, Any]) -> str:

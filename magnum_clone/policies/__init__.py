@@ -10,7 +10,7 @@ import itertools
 
 from oslo_policy import policy
 
-from magnum_clone.policies import cluster, cluster_template, misc
+from magnum_clone.policies import cluster, cluster_template, federation, misc
 
 ROLE_ADMIN = "role:admin"
 
@@ -41,4 +41,5 @@ base_rules = [
 
 
 def list_rules() -> list[policy.RuleDefault]:
-    return list(itertools.chain(base_rules, cluster.rules, cluster_template.rules, misc.rules))
+    return list(itertools.chain(base_rules, cluster.rules, cluster_template.rules,
+                                federation.rules, misc.rules))

@@ -1,5 +1,5 @@
 """Policies of the smaller resources: services, stats, quotas, certificates, credentials,
-nodegroups. (Federations have no controller here: their rules are not defined.)"""
+nodegroups. (Federations have their own module, federation.py.)"""
 
 from __future__ import annotations
 

@@ -92,6 +92,11 @@ def build_world(api: Any, ks: Keystone, *, certs: bool) -> dict[str, str]:
         done = {"status": "CREATE_COMPLETE"}
         set_status(w[name], "CREATE_COMPLETE", api_address="https://192.0.2.10:6443",
                    nodegroups={"default-master": done, "default-worker": done})
+    for name, user, host in (("fed", "member_p1", "cluster"),
+                             ("fed_p2", "member_p2", "cluster_p2")):
+        w[name] = _ok(_call(api, ks, user, "POST", "/v1/federations",
+                            {"name": name.replace("_", "-"), "hostcluster_id": w[host],
+                             "properties": {"dns-zone": "example.com."}}), 202)["uuid"]
     for project in ("p1", "p2"):
         _ok(_call(api, ks, "admin_p1", "POST", "/v1/quotas",
                   {"project_id": w[project], "resource": "Cluster", "hard_limit": 10}), 201)
@@ -227,7 +232,7 @@ def test_matrix_is_complete() -> None:
     every row has a cell for every identity."""
     served = served_routes()
     dummy = {k: f"x-{k}" for k in ("tpl", "pub", "hid", "cluster", "tpl_p2", "cluster_p2",
-                                   "p1", "p2", "admin_project")}
+                                   "fed", "fed_p2", "p1", "p2", "admin_project")}
     covered: dict[tuple[str, str, str], list[str]] = {}
     for route in MATRIX["routes"]:
         key = resolve(route["method"], _fill(route["path"], dummy))

@@ -1,7 +1,8 @@
 """SQLAlchemy implementation of :class:`magnum_clone.db.api.Connection` (oslo.db enginefacade).
 
 The engine and session plumbing lives in :mod:`.session` (``reset_engine``/``get_engine`` are
-re-exported here), the nodegroup queries in :mod:`.nodegroups`.
+re-exported here), the nodegroup queries in :mod:`.nodegroups`, the federation queries in
+:mod:`.federations`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from magnum_clone.common import exceptions as exc
 from magnum_clone.db import api
 from magnum_clone.db.sqlalchemy import models
+from magnum_clone.db.sqlalchemy.federations import FederationQueries
 from magnum_clone.db.sqlalchemy.nodegroups import NodeGroupQueries
 from magnum_clone.db.sqlalchemy.session import (
     _LIST_NG_COLUMNS,
@@ -34,7 +36,7 @@ from magnum_clone.db.sqlalchemy.session import get_engine as get_engine  # re-ex
 from magnum_clone.db.sqlalchemy.session import reset_engine as reset_engine  # re-exported
 
 
-class SQLAlchemyConnection(NodeGroupQueries, api.Connection):
+class SQLAlchemyConnection(NodeGroupQueries, FederationQueries, api.Connection):
     # ---- cluster templates -------------------------------------------------------------
     def create_cluster_template(self, *, values: Mapping[str, Any]) -> models.ClusterTemplate:
         row = models.ClusterTemplate(**values)

@@ -220,3 +220,23 @@ class Quota(TimestampMixin, Base):
     project_id: Mapped[str] = mapped_column(String(255))
     resource: Mapped[str] = mapped_column(String(255))
     hard_limit: Mapped[int] = mapped_column(Integer)
+
+
+class Federation(TimestampMixin, Base):
+    """A federation of clusters (reference §11): a host cluster, member cluster uuids and
+    properties (``dns-zone`` at least)."""
+
+    __tablename__ = "federation"
+    __table_args__ = (UniqueConstraint("uuid", name="uniq_federation0uuid"),
+                      Index("federation_project_idx", "project_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str | None] = mapped_column(String(255))
+    project_id: Mapped[str | None] = mapped_column(String(255))
+    user_id: Mapped[str | None] = mapped_column(String(255))
+    hostcluster_id: Mapped[str] = mapped_column(String(36))
+    member_ids: Mapped[list[str]] = mapped_column(JSONEncoded)
+    status: Mapped[str] = mapped_column(String(20))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    properties: Mapped[dict[str, str]] = mapped_column(JSONEncoded)

@@ -29,7 +29,7 @@ def conn(request: Any, db_url: str, tmp_path: Any) -> Iterator[db_api.Connection
     sa_api.reset_engine()
     try:
         migration.upgrade(connection=url)
-        assert migration.version(connection=url) == "0006"
+        assert migration.version(connection=url) == "0007"
         yield db_api.get_instance()
     finally:
         sa_api.reset_engine()
@@ -238,6 +238,46 @@ def test_extra_nodegroups_compare_and_set_and_settle(conn: db_api.Connection) ->
     assert row is not None and (row.status, row.status_reason) == ("UPDATE_COMPLETE",
                                                                    "ng1 deleted")
     assert [n.name for n in row.nodegroups] == ["default-master", "default-worker"]
+
+
+def _federation(c: db_api.Connection, *, project: str = "p1", name: str = "f") -> Any:
+    return c.create_federation(values={
+        "uuid": uuidutils.generate_uuid(), "name": name, "project_id": project,
+        "user_id": "u1", "hostcluster_id": uuidutils.generate_uuid(), "member_ids": [],
+        "properties": {"dns-zone": "example.com."}, "status": "CREATE_IN_PROGRESS"})
+
+
+def test_federations_scoped_paged_and_compare_and_set(conn: db_api.Connection) -> None:
+    made = [_federation(conn, name=f"f{i}") for i in range(3)]
+    other = _federation(conn, project="p2", name="f0")
+    got = conn.get_federation(ident="f1", project_id="p1")
+    assert (got.uuid, got.member_ids, got.properties) == (made[1].uuid, [],
+                                                         {"dns-zone": "example.com."})
+    with pytest.raises(exc.FederationNotFound):
+        conn.get_federation(ident=other.uuid, project_id="p1")
+    with pytest.raises(exc.Duplicate, match="Multiple federations exist with same name"):
+        conn.get_federation(ident="f0", project_id=None)
+    page1 = conn.list_federations(project_id="p1", limit=2)
+    page2 = conn.list_federations(project_id="p1", limit=2, marker=page1[-1].uuid)
+    assert [f.uuid for f in page1 + page2] == [f.uuid for f in made]
+    assert page1[0].member_ids == [] and page1[0].properties == {"dns-zone": "example.com."}
+    assert [f.name for f in conn.list_federations(project_id=None, sort_key="name",
+                                                  sort_dir="desc")][:2] == ["f2", "f1"]
+    with pytest.raises(exc.FederationNotFound):
+        conn.list_federations(project_id="p1", marker=other.uuid)
+    # compare-and-set: the second of two changes computed from the same list loses
+    f = made[0]
+    assert conn.update_federation(uuid=f.uuid, values={"member_ids": ["a"]},
+                                  expect={"member_ids": []}) is not None
+    assert conn.update_federation(uuid=f.uuid, values={"member_ids": ["b"]},
+                                  expect={"member_ids": []}) is None
+    row = conn.get_federation(ident=f.uuid, project_id=None)
+    assert row.member_ids == ["a"] and row.updated_at is not None
+    conn.destroy_federation(uuid=f.uuid)
+    with pytest.raises(exc.FederationNotFound):
+        conn.destroy_federation(uuid=f.uuid)
+    with pytest.raises(exc.FederationNotFound):
+        conn.update_federation(uuid=f.uuid, values={"status": "UPDATE_COMPLETE"})
 
 
 def test_service_heartbeat_counts(conn: db_api.Connection) -> None:

@@ -13,6 +13,7 @@ from magnum_clone.api.controllers.v1 import (
     cluster_templates,
     clusters,
     credentials,
+    federations,
     mservices,
     quotas,
     stats,
@@ -35,6 +36,7 @@ class V1Controller:
         "credentials": credentials.CredentialsController(),
         "quotas": quotas.QuotasController(),
         "stats": stats.StatsController(),
+        "federations": federations.FederationsController(),
     }
 
     def route(self, parts: list[str], request: Any) -> routing.Route:
