@@ -38,10 +38,11 @@ def _stack_params(uuid: str) -> dict[str, Any]:
 def _service_log_levels(caplog: pytest.LogCaptureFixture) -> None:
     """Everything at DEBUG, except what the service's oslo.log setup quiets by default
     (``[DEFAULT] default_log_levels``: keystoneauth=WARN hides its request-body dumps)."""
-    caplog.set_level(logging.DEBUG)
     for item in CONF.default_log_levels:
         name, _sep, level = item.partition("=")
         caplog.set_level(logging.getLevelName(level), logger=name)
+    # last: set_level also sets the capturing handler's level, which must stay at DEBUG
+    caplog.set_level(logging.DEBUG)
 
 
 def test_rotate_ca(service: Service, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
