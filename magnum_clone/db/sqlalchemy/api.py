@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import uuidutils
@@ -99,13 +100,13 @@ class SQLAlchemyConnection(NodeGroupQueries, FederationQueries, api.Connection):
             return self._in_use(session, uuid)
 
     # ---- clusters ----------------------------------------------------------------------
+    @oslo_db_api.wrap_db_retry(max_retries=10, retry_on_deadlock=True)
     def create_cluster(self, *, values: Mapping[str, Any],
                        nodegroups: Sequence[Mapping[str, Any]],
                        quota_limit: int | None = None) -> models.Cluster:
         with _writer() as session:
             if quota_limit is not None:
-                n = session.query(sa.func.count(models.Cluster.id)).filter_by(
-                    project_id=values["project_id"]).scalar()
+                n = _locked_cluster_count(session, values["project_id"])
                 if n >= quota_limit:
                     raise exc.ClusterQuotaExceeded(limit=quota_limit)
             row = models.Cluster(**values)
@@ -356,3 +357,23 @@ class SQLAlchemyConnection(NodeGroupQueries, FederationQueries, api.Connection):
                 cq = cq.filter(C.project_id == project_id)
                 nq = nq.filter(C.project_id == project_id)
             return int(cq.scalar() or 0), int(nq.scalar() or 0)
+
+
+def _locked_cluster_count(session: Session, project_id: str) -> int:
+    """The project's cluster count, locked against concurrent creates until this transaction
+    ends, so two creates cannot both see room under the quota.
+
+    MariaDB/MySQL: a locking read takes next-key locks on the project's range of
+    ``cluster_project_idx``; two creates that both found room then deadlock on their inserts
+    and InnoDB rolls one back, which ``create_cluster`` retries (and then counts the other's
+    row). PostgreSQL: a transaction-scoped advisory lock per project. SQLite: its one writer at
+    a time (``BEGIN IMMEDIATE``) already serialises creates.
+    """
+    q = session.query(sa.func.count(models.Cluster.id)).filter(
+        models.Cluster.project_id == project_id)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": project_id})
+    elif dialect == "mysql":
+        q = q.with_for_update()
+    return int(q.scalar() or 0)

@@ -1,4 +1,4 @@
-"""The DB interface on SQLite and on MariaDB (migrations included): the same tests, both
+"""The DB interface on SQLite, MariaDB and PostgreSQL (migrations included): the same tests, all
 backends."""
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from magnum_clone.db.sqlalchemy import api as sa_api
 from tests import dbservers
 
 
-@pytest.fixture(params=["sqlite", "mysql"])
+@pytest.fixture(params=["sqlite", "mysql", "postgresql"])
 def conn(request: Any, db_url: str, tmp_path: Any) -> Iterator[db_api.Connection]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path}/db.sqlite"
     else:
-        url = dbservers.fresh_database("mysql")
+        url = dbservers.fresh_database(request.param)
     CONF.set_override("connection", url, group="database")
     sa_api.reset_engine()
     try:
@@ -34,7 +34,7 @@ def conn(request: Any, db_url: str, tmp_path: Any) -> Iterator[db_api.Connection
     finally:
         sa_api.reset_engine()
         CONF.set_override("connection", db_url, group="database")
-        if request.param == "mysql":
+        if request.param != "sqlite":
             dbservers.drop_database(url)
 
 
@@ -324,3 +324,29 @@ def test_migrations_build_exactly_the_models(conn: db_api.Connection) -> None:
                 if not (isinstance(d, tuple) and d[0] == "remove_table"
                         and d[1].name == "alembic_version")]
     assert diff == []
+
+
+def test_concurrent_creates_never_exceed_the_quota(conn: db_api.Connection) -> None:
+    """Eight threads create clusters of one project with a quota of 2 at once: exactly two
+    inserts win (on MariaDB the count and the insert of two transactions could interleave)."""
+    tpl = _template(conn)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def create(i: int) -> None:
+        barrier.wait()
+        try:
+            _cluster(conn, tpl, project="p-race", name=f"c{i}", quota=2)
+            outcomes.append("created")
+        except exc.ClusterQuotaExceeded:
+            outcomes.append("refused")
+        except Exception as e:  # noqa: BLE001 - any other outcome fails the test below
+            outcomes.append(repr(e))
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["created"] * 2 + ["refused"] * 6
+    assert conn.count_clusters(project_id="p-race") == 2
