@@ -73,19 +73,28 @@ def _find(cluster: Any, uuid: str) -> Any:
 
 # ---- operations (casts) -----------------------------------------------------------------
 
-def create(context: Any, cluster_uuid: str, nodegroup_uuid: str,
-           stale_before: datetime.datetime | None = None) -> None:
-    """Create the nodegroup's stack (or adopt one a crashed conductor created: by tag)."""
+def _claim(cluster_uuid: str, nodegroup_uuid: str, status: S,
+           stale_before: datetime.datetime | None, what: str) -> Any:
+    """Claim the nodegroup's pending operation (compare-and-set, with its deadline); None when
+    the cluster is gone or another conductor holds it or it is no longer pending."""
     db = db_api.get_instance()
     try:
         cluster = db.get_cluster(ident=cluster_uuid, project_id=None)
     except exc.ClusterNotFound:
-        return
-    claimed = db.claim_nodegroup(uuid=nodegroup_uuid, status=S.CREATE_IN_PROGRESS,
-                                 deadline=_deadline(cluster, S.CREATE_IN_PROGRESS),
-                                 stale_before=stale_before)
+        return None
+    claimed = db.claim_nodegroup(uuid=nodegroup_uuid, status=status,
+                                 deadline=_deadline(cluster, status), stale_before=stale_before)
     if claimed is None:
-        LOG.info("Create of nodegroup %s already claimed or no longer pending", nodegroup_uuid)
+        LOG.info("%s of nodegroup %s already claimed or no longer pending", what,
+                 nodegroup_uuid)
+    return claimed
+
+
+def create(context: Any, cluster_uuid: str, nodegroup_uuid: str,
+           stale_before: datetime.datetime | None = None) -> None:
+    """Create the nodegroup's stack (or adopt one a crashed conductor created: by tag)."""
+    claimed = _claim(cluster_uuid, nodegroup_uuid, S.CREATE_IN_PROGRESS, stale_before, "Create")
+    if claimed is None:
         return
     try:
         cluster, template, drv = operations._load(cluster_uuid)
@@ -123,16 +132,8 @@ def scale(context: Any, cluster_uuid: str, nodegroup_uuid: str, node_count: int,
           nodes_to_remove: Sequence[str], stale_before: datetime.datetime | None = None
           ) -> None:
     """Resize an extra nodegroup: a PATCH update of its own stack (count already stored)."""
-    db = db_api.get_instance()
-    try:
-        cluster = db.get_cluster(ident=cluster_uuid, project_id=None)
-    except exc.ClusterNotFound:
-        return
-    claimed = db.claim_nodegroup(uuid=nodegroup_uuid, status=S.UPDATE_IN_PROGRESS,
-                                 deadline=_deadline(cluster, S.UPDATE_IN_PROGRESS),
-                                 stale_before=stale_before)
+    claimed = _claim(cluster_uuid, nodegroup_uuid, S.UPDATE_IN_PROGRESS, stale_before, "Resize")
     if claimed is None:
-        LOG.info("Resize of nodegroup %s already claimed or no longer pending", nodegroup_uuid)
         return
     try:
         cluster, template, drv = operations._load(cluster_uuid)
@@ -153,16 +154,8 @@ def delete(context: Any, cluster_uuid: str, nodegroup_uuid: str,
            stale_before: datetime.datetime | None = None) -> None:
     """Delete the nodegroup's stack (the row goes when Heat says the stack is gone), or the
     row at once when it has no stack."""
-    db = db_api.get_instance()
-    try:
-        cluster = db.get_cluster(ident=cluster_uuid, project_id=None)
-    except exc.ClusterNotFound:
-        return
-    claimed = db.claim_nodegroup(uuid=nodegroup_uuid, status=S.DELETE_IN_PROGRESS,
-                                 deadline=_deadline(cluster, S.DELETE_IN_PROGRESS),
-                                 stale_before=stale_before)
+    claimed = _claim(cluster_uuid, nodegroup_uuid, S.DELETE_IN_PROGRESS, stale_before, "Delete")
     if claimed is None:
-        LOG.info("Delete of nodegroup %s already claimed or no longer pending", nodegroup_uuid)
         return
     try:
         cluster, template, drv = operations._load(cluster_uuid)
