@@ -159,7 +159,8 @@ def delete(context: Any, cluster_uuid: str, nodegroup_uuid: str,
         return
     try:
         cluster, template, drv = operations._load(cluster_uuid)
-        if drv.delete_nodegroup(context, views.view(cluster, template), nodegroup_uuid):
+        view = _with_found_stacks(context, drv, cluster, template, [nodegroup_uuid])
+        if drv.delete_nodegroup(context, view, nodegroup_uuid):
             LOG.info("Cluster %s: nodegroup %s: stack deleting", cluster_uuid, claimed.name)
         else:
             _destroy(cluster_uuid, claimed, "it had no stack")
@@ -173,6 +174,8 @@ def delete_extras(context: Any, cluster: Any, template: Any, drv: Any) -> bool:
     stack go at once). True while some of them remain (their stacks are being deleted:
     the cluster's own stack is deleted once they are gone)."""
     view = views.view(cluster, template)
+    view = _with_found_stacks(context, drv, cluster, template,
+                              [ng["uuid"] for ng in view.extra_nodegroups])
     for ng in view.extra_nodegroups:
         if drv.delete_nodegroup(context, view, ng["uuid"]):
             LOG.info("Cluster %s: deleting the stack of nodegroup %s first", cluster.uuid,
@@ -181,6 +184,26 @@ def delete_extras(context: Any, cluster: Any, template: Any, drv: Any) -> bool:
             _destroy(cluster.uuid, _find(cluster, ng["uuid"]), "it had no stack")
     current = db_api.get_instance().get_cluster(ident=cluster.uuid, project_id=None)
     return any(not ng.is_default for ng in current.nodegroups)
+
+
+def _with_found_stacks(context: Any, drv: Any, cluster: Any, template: Any,
+                       nodegroup_uuids: Sequence[str]) -> ClusterView:
+    """The view to delete with, after storing the id of any stack that exists in Heat (found
+    by its tag) for a nodegroup whose row has none (a create that failed after Heat accepted
+    the stack): reconcile then sees that stack go and removes the row, instead of waiting for
+    a stack id that never comes."""
+    db = db_api.get_instance()
+    found = False
+    for ng in cluster.nodegroups:
+        if ng.uuid in nodegroup_uuids and not ng.stack_id:
+            stack_id = drv.find_nodegroup_backend_id(context, views.view(cluster, template),
+                                                     ng.uuid)
+            if stack_id:
+                db.update_nodegroup(uuid=ng.uuid, values={"stack_id": stack_id})
+                found = True
+    if found:
+        cluster = db.get_cluster(ident=cluster.uuid, project_id=None)
+    return views.view(cluster, template)
 
 
 def fail(cluster_uuid: str, nodegroup_uuid: str, current: S, reason: str) -> bool:

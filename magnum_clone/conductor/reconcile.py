@@ -129,7 +129,7 @@ def continue_delete(context: Any, row: Any, obs: Observation, now: datetime.date
     deleted, and delete the cluster's stack once they are gone. The cluster's stack delete
     is also sent again when Heat shows no delete a while after the claim (its conductor
     died before sending it). True if this pass changed the row."""
-    if row.status != S.DELETE_IN_PROGRESS.value or obs.missing:
+    if row.status != S.DELETE_IN_PROGRESS.value:
         return False
     extras = [ng for ng in row.nodegroups if not ng.is_default]
     if nodegroups.busy(row):
@@ -138,6 +138,8 @@ def continue_delete(context: Any, row: Any, obs: Observation, now: datetime.date
         operations.fail(row.uuid, S.DELETE_IN_PROGRESS,
                         states.failed_reason(ng.name for ng in extras))
         return True
+    if obs.missing:
+        return False    # the cluster's stack is gone too: apply() finishes the delete
     started = row.operation_started_at
     if obs.status not in (S.DELETE_IN_PROGRESS, S.DELETE_COMPLETE, S.DELETE_FAILED) and \
             started is not None and now - started > nodegroups.RESEND_DELETE_AFTER and \
@@ -204,6 +206,8 @@ def apply(row: Any, obs: Observation, now: datetime.datetime, context: Any = Non
     """Apply one observation to one cluster row (compare-and-set on its current status)."""
     db = db_api.get_instance()
     current = S(row.status)
+    if current is S.DELETE_IN_PROGRESS and any(not ng.is_default for ng in row.nodegroups):
+        return False    # extra nodegroups' stacks first (continue_delete watches them)
     if obs.missing:
         if current is S.DELETE_IN_PROGRESS:
             db.destroy_cluster(uuid=row.uuid)
@@ -245,8 +249,11 @@ def apply(row: Any, obs: Observation, now: datetime.datetime, context: Any = Non
     reason = obs.reason or ""
     if CONF.heat.simulated_cloud:
         reason = f"{reason} (SIMULATED cloud: servers, networks and volumes are simulated)"
-    values: dict[str, Any] = {"status": obs.status, "status_reason": reason,
-                              "operation_started_at": None, "operation_deadline": None}
+    values: dict[str, Any] = {"status": obs.status, "status_reason": reason}
+    if obs.status not in states.IN_PROGRESS:
+        # the operation ended; an outcome that is itself in progress (a rollback running)
+        # keeps the claim and its deadline, so its end is still watched and timed
+        values.update(operation_started_at=None, operation_deadline=None)
     for attr in ("api_address", "coe_version", "container_version"):
         if getattr(obs, attr) is not None:
             values[attr] = getattr(obs, attr)

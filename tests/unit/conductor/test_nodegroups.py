@@ -320,3 +320,49 @@ def test_a_cluster_failure_leaves_a_running_nodegroup_alone(db: Any) -> None:
     assert (extra.status, extra.node_count, extra.previous_node_count) == (
         "UPDATE_IN_PROGRESS", 4, 2)
     assert _row(db, c).status == "UPDATE_IN_PROGRESS"   # still watched by the reconcile loop
+
+
+class _HeatWithAnUnrecordedStack(_Heat):
+    """Heat holds a stack for the nodegroup whose id the row never got (found by its tag)."""
+
+    def find_nodegroup_backend_id(self, context: Any, view: Any, nodegroup_uuid: str
+                                  ) -> str | None:
+        return "found-by-tag"
+
+
+def test_a_delete_records_a_stack_found_by_tag_and_then_removes_the_row(db: Any) -> None:
+    c = _cluster(db)
+    ng = _add(db, c)    # a create that failed after Heat accepted the stack: no stack_id
+    nodegroups.fail(c.uuid, ng.uuid, S.CREATE_IN_PROGRESS, "Heat timed out")
+    db.update_nodegroup(uuid=ng.uuid, values={"status": "DELETE_IN_PROGRESS"})
+    drv = _HeatWithAnUnrecordedStack()
+    db.update_cluster(uuid=c.uuid, values={"status": "DELETE_IN_PROGRESS"})
+    assert nodegroups.delete_extras(None, _row(db, c), None, drv)
+    assert drv.deleted == ["found-by-tag"]
+    assert _ng(db, c, "extra").stack_id == "found-by-tag"
+    # reconcile sees that stack gone and removes the row (before: it waited for an id)
+    _apply(db, c, _seen(**{ng.uuid: Observation(missing=True)}), drv)
+    assert _ng(db, c, "extra") is None
+
+
+def test_a_vanished_cluster_stack_waits_for_the_nodegroup_stacks(db: Any) -> None:
+    """The cluster's own stack is gone (removed outside the service) while an extra
+    nodegroup's stack is still being deleted: the rows stay until that stack is gone too,
+    so a failure of it is still seen."""
+    c = _cluster(db)
+    ng = _add(db, c, stack_id="sz")
+    _apply(db, c, _seen(**{ng.uuid: Observation(status=S.CREATE_COMPLETE, changed_at=_now())}))
+    row = _row(db, c)
+    db.update_cluster(uuid=c.uuid, values={"status": "DELETE_IN_PROGRESS",
+                                           "operation_started_at": _now(),
+                                           "operation_deadline": _now() + GRACE},
+                      nodegroups={n.uuid: {"status": "DELETE_IN_PROGRESS"}
+                                  for n in row.nodegroups})
+    gone = Observation(missing=True)
+    assert not reconcile.continue_delete(None, _row(db, c), gone, _now(), _Heat(),
+                                         _view(db, _row(db, c)))
+    assert not reconcile.apply(_row(db, c), gone, _now())
+    assert _ng(db, c, "extra") is not None
+    _apply(db, c, _seen(**{ng.uuid: Observation(missing=True)}))
+    assert reconcile.apply(_row(db, c), gone, _now())
+    assert db.count_clusters(project_id="p") == 0

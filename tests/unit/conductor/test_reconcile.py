@@ -97,3 +97,27 @@ def test_a_lost_non_scale_update_fails_instead_of_hanging(db: Any) -> None:
     assert reconcile._resume_if_lost(None, row, future, datetime.timedelta(seconds=30))
     got = db.get_cluster(ident=c.uuid, project_id=None)
     assert got.status == "UPDATE_FAILED" and "request was lost" in got.status_reason
+
+
+def test_a_rollback_is_followed_to_its_end(db: Any) -> None:
+    """UPDATE_IN_PROGRESS -> ROLLBACK_IN_PROGRESS keeps the claim and deadline, so the later
+    ROLLBACK_COMPLETE (or the deadline) still ends it; it never stays in progress."""
+    deadline = NOW + datetime.timedelta(minutes=50)
+    c = _cluster(db, status="UPDATE_IN_PROGRESS", operation_started_at=NOW,
+                 operation_deadline=deadline, rollback=True)
+    rolling = Observation(status=S.ROLLBACK_IN_PROGRESS, reason="Update failed, rolling back",
+                          changed_at=NOW + datetime.timedelta(seconds=5))
+    assert reconcile.apply(c, rolling, NOW)
+    got = db.get_cluster(ident=c.uuid, project_id=None)
+    assert got.status == "ROLLBACK_IN_PROGRESS"
+    assert (got.operation_started_at, got.operation_deadline) == (NOW, deadline)
+    done = Observation(status=S.ROLLBACK_COMPLETE, reason="Rolled back",
+                       changed_at=NOW + datetime.timedelta(seconds=30))
+    assert reconcile.apply(got, done, NOW + datetime.timedelta(minutes=1))
+    got = db.get_cluster(ident=c.uuid, project_id=None)
+    assert got.status == "ROLLBACK_COMPLETE" and got.operation_deadline is None
+    # a rollback that never ends is failed at its deadline
+    d = _cluster(db, status="ROLLBACK_IN_PROGRESS", operation_started_at=NOW,
+                 operation_deadline=NOW - datetime.timedelta(seconds=1))
+    assert reconcile.apply(d, Observation(status=S.ROLLBACK_IN_PROGRESS), NOW)
+    assert db.get_cluster(ident=d.uuid, project_id=None).status == "ROLLBACK_FAILED"

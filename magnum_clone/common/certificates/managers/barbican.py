@@ -193,7 +193,6 @@ class BarbicanCertManager(CertManager):
 
     def store_cert(self, cert_pem: bytes, key_pem: bytes, name: str, *,
                    passphrase: bytes | None = None) -> str:
-        from castellan.common import exception as castellan_exc
         from castellan.common.objects import opaque_data, x_509
         from castellan.common.objects import passphrase as castellan_passphrase
 
@@ -210,7 +209,7 @@ class BarbicanCertManager(CertManager):
         try:
             for obj in objects:
                 stored.append(self.key_manager.store(self.context, obj))
-        except castellan_exc.CastellanException as exc:
+        except Exception as exc:  # noqa: BLE001 - castellan's or keystoneauth's (not wrapped)
             self._discard(stored, name)
             raise _castellan_error(exc, name) from None
         cert_id, key_id, *rest = stored
@@ -226,7 +225,7 @@ class BarbicanCertManager(CertManager):
                 self.key_manager.delete(self.context, secret_id)
             except castellan_exc.ManagedObjectNotFoundError:
                 pass
-            except castellan_exc.CastellanException as exc:
+            except Exception as exc:  # noqa: BLE001 - listed as left behind, below
                 left.append(f"{secret_id} ({type(exc).__name__})")
         if left:
             LOG.error("Storing %s failed and its already stored secrets could not be deleted; "

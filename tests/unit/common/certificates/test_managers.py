@@ -203,6 +203,21 @@ def test_barbican_errors_are_mapped_and_partial_stores_cleaned(pair: x509.KeyPai
         get_manager("barbican", context=object(), key_manager=km).store(pair, "c")
     assert km.keys == {}
 
+    # keystoneauth's own errors (a lost connection, a failed re-auth) are not castellan's:
+    # the half-stored pair is cleaned up all the same
+    from keystoneauth1 import exceptions as ka_exc
+
+    class ConnectionDropsOnKey(castellan_mock.MockKeyManager):  # type: ignore[name-defined,misc]
+        def store(self, context: Any, managed_object: Any, expiration: Any = None) -> str:
+            if len(self.keys) == 1:
+                raise ka_exc.ConnectFailure("keystone went away")
+            return super().store(context, managed_object, expiration)
+
+    km2 = ConnectionDropsOnKey()
+    with pytest.raises(exceptions.CertificateStorageError, match="ConnectFailure"):
+        get_manager("barbican", context=object(), key_manager=km2).store(pair, "c")
+    assert km2.keys == {}
+
 
 # --- factory -------------------------------------------------------------------------------------
 
