@@ -7,7 +7,7 @@ Lock order everywhere: the cluster row, then its nodegroups (no deadlock on Mari
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from oslo_utils import uuidutils
@@ -28,8 +28,8 @@ from magnum_clone.db.sqlalchemy.session import (
 class NodeGroupQueries:
     """The nodegroup methods of the DB interface."""
 
-    def get_cluster(self, *, ident: str, project_id: str | None) -> models.Cluster:
-        raise NotImplementedError  # provided by the connection class
+    if TYPE_CHECKING:   # provided by the connection class this mixes into
+        def get_cluster(self, *, ident: str, project_id: str | None) -> models.Cluster: ...
 
     # ---- nodegroups --------------------------------------------------------------------
     def list_nodegroups(self, *, cluster_uuid: str) -> list[models.NodeGroup]:
