@@ -432,3 +432,10 @@ FEDORA_PARAMS: tuple[Param, ...] = (
     Param("kube_service_account_key", td.lookup("kube_service_account_key")),
     Param("kube_service_account_private_key", td.lookup("kube_service_account_private_key")),
 )
+
+
+def label_rows(*params: str) -> tuple[tuple[str, str, Any], ...]:
+    """The shared label rows for these Heat parameters, for a template that takes only some
+    of them (an unknown name fails at import, not at render)."""
+    rows = {row[0]: row for row in FEDORA_LABEL_PARAMS}
+    return tuple(rows[p] for p in params)

@@ -16,23 +16,13 @@ from magnum_clone_drivers.heat.template_def import Param
 TEMPLATE = os.path.join(os.path.dirname(__file__), "templates", "kubecluster.yaml")
 
 LABEL_PARAMS = (
-    # (heat parameter, label, converter)
-    ("prometheus_monitoring", "prometheus_monitoring", td.to_bool),
-    ("grafana_admin_passwd", "grafana_admin_passwd", str),
-    ("portal_network_cidr", "service_cluster_ip_range", str),
-    ("flannel_network_cidr", "flannel_network_cidr", str),
-    ("flannel_network_subnetlen", "flannel_network_subnetlen", int),
-    ("flannel_backend", "flannel_backend", str),
-    ("system_pods_initial_delay", "system_pods_initial_delay", int),
-    ("system_pods_timeout", "system_pods_timeout", int),
-    ("admission_control_list", "admission_control_list", str),
-    ("etcd_volume_size", "etcd_volume_size", int),
-    ("docker_volume_type", "docker_volume_type", str),
-    ("kube_dashboard_enabled", "kube_dashboard_enabled", td.to_bool),
-    ("influx_grafana_dashboard_enabled", "influx_grafana_dashboard_enabled", td.to_bool),
-    ("kube_tag", "kube_tag", str),
-    ("kube_version", "kube_tag", str),
-    ("container_infra_prefix", "container_infra_prefix", str),
+    # (heat parameter, label, converter): the shared rows this template takes
+    *k8s.label_rows("prometheus_monitoring", "grafana_admin_passwd", "portal_network_cidr",
+                    "flannel_network_cidr", "flannel_network_subnetlen", "flannel_backend",
+                    "system_pods_initial_delay", "system_pods_timeout", "admission_control_list",
+                    "etcd_volume_size", "docker_volume_type", "kube_dashboard_enabled",
+                    "influx_grafana_dashboard_enabled", "kube_tag", "kube_version",
+                    "container_infra_prefix"),
 )
 
 PARAMS: tuple[Param, ...] = (
