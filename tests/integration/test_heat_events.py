@@ -5,7 +5,6 @@ brings the cluster to CREATE_COMPLETE within seconds of the stack finishing."""
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 import time
 import uuid
@@ -15,10 +14,11 @@ from typing import Any
 import pytest
 
 from tests import dbservers
+from tests.fixtures import deployment as deployment_conf
 from tests.fixtures import processes
 from tests.integration.test_multiprocess import TEMPLATE, call, wait
 
-RABBIT = "rabbit://guest:guest@127.0.0.1:5672/"
+RABBIT = deployment_conf.RABBIT
 
 
 def _delete_queues(names: list[str]) -> None:
@@ -48,30 +48,15 @@ def deployment() -> Iterator[dict[str, Any]]:
     heat.start()
     db_url = dbservers.fresh_database("mysql")
     port = processes.free_port()
-    conf = os.path.join(tmp, "magnum-clone.conf")
-    with open(conf, "w") as f:
-        f.write(f"""[DEFAULT]
-transport_url = {RABBIT}
-auth_strategy = noauth
-host = {host}
-periodic_interval = 60
-heartbeat_interval = 2
-service_down_time = 6
-[database]
-connection = {db_url}
-[conductor]
-topic = mc-ev-{run}
-[api]
-host = 127.0.0.1
-port = {port}
-[heat]
-endpoint = {heat.endpoint}
-notifications_transport_url = {RABBIT}
-notifications_topic = {topic}
-""")
+    conf = deployment_conf.write_conf(
+        os.path.join(tmp, "magnum-clone.conf"), db_url=db_url, port=port,
+        topic=f"mc-ev-{run}", heat_endpoint=heat.endpoint,
+        default={"host": host, "periodic_interval": 60, "heartbeat_interval": 2,
+                 "service_down_time": 6},
+        sections={"heat": {"notifications_transport_url": RABBIT,
+                           "notifications_topic": topic}})
     try:
-        subprocess.run([processes.script("magnum-clone-db-manage"), "--config-file", conf,
-                        "upgrade"], check=True, capture_output=True, timeout=120)
+        deployment_conf.migrate(conf)
         api_log, cond_log = os.path.join(tmp, "api.log"), os.path.join(tmp, "conductor.log")
         with processes.process([processes.script("magnum-clone-api"), "--config-file", conf],
                                api_log) as api, \

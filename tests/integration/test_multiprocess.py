@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 import time
 import urllib.error
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests import dbservers
+from tests.fixtures import deployment as deployment_conf
 from tests.fixtures import processes
 
 H = {"Accept": "application/json", "Content-Type": "application/json",
@@ -51,27 +51,12 @@ def deployment(local_heat_endpoint: str) -> Iterator[dict[str, Any]]:
     tmp = tempfile.mkdtemp(prefix="mc-int-")
     db_url = dbservers.fresh_database("mysql")
     port = processes.free_port()
-    conf = os.path.join(tmp, "magnum-clone.conf")
-    with open(conf, "w") as f:
-        f.write(f"""[DEFAULT]
-transport_url = rabbit://guest:guest@127.0.0.1:5672/
-auth_strategy = noauth
-periodic_interval = 1
-heartbeat_interval = 2
-service_down_time = 6
-[database]
-connection = {db_url}
-[conductor]
-topic = mc-int-{uuid.uuid4().hex[:8]}
-resume_grace = 3
-[api]
-host = 127.0.0.1
-port = {port}
-[heat]
-endpoint = {local_heat_endpoint}
-""")
-    subprocess.run([processes.script("magnum-clone-db-manage"), "--config-file", conf,
-                    "upgrade"], check=True, capture_output=True, timeout=120)
+    conf = deployment_conf.write_conf(
+        os.path.join(tmp, "magnum-clone.conf"), db_url=db_url, port=port,
+        topic=f"mc-int-{uuid.uuid4().hex[:8]}", heat_endpoint=local_heat_endpoint,
+        default={"periodic_interval": 1, "heartbeat_interval": 2, "service_down_time": 6},
+        sections={"conductor": {"resume_grace": 3}})
+    deployment_conf.migrate(conf)
     api_log = os.path.join(tmp, "api.log")
     with processes.process([processes.script("magnum-clone-api"), "--config-file", conf],
                            api_log) as api:

@@ -12,7 +12,6 @@ import datetime
 import os
 import queue
 import socket
-import subprocess
 import tempfile
 import time
 import uuid
@@ -29,11 +28,12 @@ from magnum_clone.conductor import operations, reconcile
 from magnum_clone.conf import CONF
 from magnum_clone_drivers.base import Observation
 from tests import dbservers
+from tests.fixtures import deployment as deployment_conf
 from tests.fixtures import processes
 from tests.integration.test_heat_events import _delete_queues
 from tests.integration.test_multiprocess import TEMPLATE, call, wait
 
-RABBIT = "rabbit://guest:guest@127.0.0.1:5672/"
+RABBIT = deployment_conf.RABBIT
 REQ = ctx_mod.RequestContext(user_id="u-req", project_id="p-req", roles=["member"],
                              auth_token="secret-token")
 
@@ -219,30 +219,14 @@ def deployment(local_heat_endpoint: str) -> Iterator[dict[str, Any]]:
     tmp = tempfile.mkdtemp(prefix="mc-notif-")
     db_url = dbservers.fresh_database("mysql")
     port = processes.free_port()
-    conf = os.path.join(tmp, "magnum-clone.conf")
-    with open(conf, "w") as f:
-        f.write(f"""[DEFAULT]
-transport_url = {RABBIT}
-auth_strategy = noauth
-host = notif-{run}
-periodic_interval = 1
-heartbeat_interval = 2
-[database]
-connection = {db_url}
-[conductor]
-topic = mc-notif-{run}
-[api]
-host = 127.0.0.1
-port = {port}
-[heat]
-endpoint = {local_heat_endpoint}
-[oslo_messaging_notifications]
-driver = messagingv2
-topics = {topic}
-""")
+    conf = deployment_conf.write_conf(
+        os.path.join(tmp, "magnum-clone.conf"), db_url=db_url, port=port,
+        topic=f"mc-notif-{run}", heat_endpoint=local_heat_endpoint,
+        default={"host": f"notif-{run}", "periodic_interval": 1, "heartbeat_interval": 2},
+        sections={"oslo_messaging_notifications": {"driver": "messagingv2",
+                                                   "topics": topic}})
     try:
-        subprocess.run([processes.script("magnum-clone-db-manage"), "--config-file", conf,
-                        "upgrade"], check=True, capture_output=True, timeout=120)
+        deployment_conf.migrate(conf)
         api_log, cond_log = os.path.join(tmp, "api.log"), os.path.join(tmp, "conductor.log")
         with listening(topic) as endpoint, \
                 processes.process([processes.script("magnum-clone-api"), "--config-file",
