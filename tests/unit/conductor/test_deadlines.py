@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import http.server
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -57,15 +56,6 @@ def _use_heat(endpoint: str) -> Iterator[str]:
     finally:
         CONF.clear_override("endpoint", group="heat")
         heat.reset()
-
-
-@pytest.fixture()
-def heat_refusing() -> Iterator[str]:
-    """A Heat endpoint on a port nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    yield from _use_heat(f"http://127.0.0.1:{port}/v1")
 
 
 class _Unavailable(http.server.BaseHTTPRequestHandler):

@@ -11,17 +11,12 @@ Where a driver is needed, it is the real Heat driver talking to a closed port, o
 from __future__ import annotations
 
 import datetime
-import socket
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from oslo_utils import uuidutils
 
 from magnum_clone.common import states
-from magnum_clone.common.clients import heat
 from magnum_clone.conductor import nodegroups, operations, reconcile, views
-from magnum_clone.conf import CONF
 from magnum_clone_drivers.base import Observation
 
 S = states.Status
@@ -212,21 +207,8 @@ def test_deadlines_hold_while_heat_cannot_be_read(db: Any) -> None:
     assert _row(db, c).status == "UPDATE_FAILED"
 
 
-@pytest.fixture()
-def heat_refusing() -> Iterator[None]:
-    """The real Heat driver pointed at a port nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    CONF.set_override("endpoint", f"http://127.0.0.1:{port}/v1", group="heat")
-    heat.reset()
-    yield
-    CONF.clear_override("endpoint", group="heat")
-    heat.reset()
-
-
 def test_a_lost_create_is_resumed_and_fails_instead_of_hanging(db: Any,
-                                                               heat_refusing: None) -> None:
+                                                               heat_refusing: str) -> None:
     c = _cluster(db)
     _add(db, c, claimed=False)
     # nobody claimed it for longer than the grace period: the reconcile pass runs it

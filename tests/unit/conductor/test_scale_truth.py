@@ -9,8 +9,7 @@ compare-and-set write), then run by the real conductor operation on real DB rows
 from __future__ import annotations
 
 import datetime
-import socket
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ from heatclient import exc as heat_exc
 from oslo_utils import uuidutils
 
 from magnum_clone.common import states
-from magnum_clone.common.clients import heat
 from magnum_clone.conductor import operations, reconcile
 from magnum_clone.conf import CONF
 from magnum_clone_drivers.base import Observation
@@ -72,21 +70,8 @@ def _counts(db: Any, row: Any) -> tuple[str, int, int | None]:
     return got.status, w.node_count, w.previous_node_count
 
 
-@pytest.fixture()
-def heat_refusing() -> Iterator[None]:
-    """The real Heat driver pointed at a port nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    CONF.set_override("endpoint", f"http://127.0.0.1:{port}/v1", group="heat")
-    heat.reset()
-    yield
-    CONF.clear_override("endpoint", group="heat")
-    heat.reset()
-
-
 def test_a_scale_the_driver_cannot_start_restores_the_count(db: Any,
-                                                            heat_refusing: None) -> None:
+                                                            heat_refusing: str) -> None:
     c = _cluster(db, count=2)
     _accept(db, c, 5, op=states.Op.UPDATE)
     assert _counts(db, c) == ("UPDATE_IN_PROGRESS", 5, 2)
